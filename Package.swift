@@ -1,0 +1,85 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Module boundaries follow ../shared/DESIGN.md: arrows point down only
+/// (LDAPCore <- LDAPNIO <- Upstream <- ProxyServer <- App <- executable).
+let package = Package(
+    name: "ldap-mfa-proxy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ldap-mfa-proxy", targets: ["ldap-mfa-proxy"]),
+        .library(name: "LDAPCore", targets: ["LDAPCore"]),
+        .library(name: "LDAPNIO", targets: ["LDAPNIO"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "LDAPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(
+            name: "LDAPNIO",
+            dependencies: [
+                "LDAPCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
+        .target(
+            name: "Upstream",
+            dependencies: [
+                "LDAPNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "SecondFactor",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .target(
+            name: "UserStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "Configuration",
+            dependencies: [
+                "LDAPCore",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .target(
+            name: "ProxyServer",
+            dependencies: [
+                "LDAPNIO", "Upstream", "SecondFactor", "UserStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "App",
+            dependencies: [
+                "Configuration", "ProxyServer", "Upstream", "SecondFactor", "UserStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "ldap-mfa-proxy",
+            dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "LDAPCoreTests", dependencies: ["LDAPCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LDAPNIOTests",
+            dependencies: ["LDAPNIO", .product(name: "NIOEmbedded", package: "swift-nio")]),
+    ]
+)
