@@ -58,7 +58,7 @@ struct MalformedInputTests {
         #expect(decodeError(hex)?.kind == .invalidValue)
     }
 
-    @Test("an unknown operation tag is refused", arguments: ["3005 020101 4100", "3005 020101 7100", "3005 020101 0400"])
+    @Test("an unknown operation tag is refused", arguments: ["3005 020101 5100", "3005 020101 7100", "3005 020101 0400"])
     func unknownOperation(hex: String) {
         #expect(decodeError(hex)?.kind == .unknownOperation)
     }
