@@ -1,0 +1,110 @@
+import LDAPCore
+import LDAPNIO
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Accepts client connections on the plain (StartTLS-capable) port and the LDAPS port.
+public final class LDAPListener: Sendable {
+    public struct Settings: Sendable {
+        public var plain: SocketAddress?
+        public var ldaps: SocketAddress?
+        public var maxConnections: Int
+        public var frameLimits: LDAPFrameLimits
+
+        public init(plain: SocketAddress?, ldaps: SocketAddress?, maxConnections: Int = 10_000, frameLimits: LDAPFrameLimits = LDAPFrameLimits()) {
+            self.plain = plain
+            self.ldaps = ldaps
+            self.maxConnections = maxConnections
+            self.frameLimits = frameLimits
+        }
+    }
+
+    public let settings: Settings
+    let services: ProxyServices
+    let group: EventLoopGroup
+    private let channels = NIOLockedValueBox<[Channel]>([])
+    private let openConnections = NIOLockedValueBox(0)
+
+    public init(settings: Settings, services: ProxyServices, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.settings = settings
+        self.services = services
+        self.group = group
+    }
+
+    /// The number of client connections open now.
+    public var connectionCount: Int { openConnections.withLockedValue { $0 } }
+
+    /// Binds the listening sockets; returns the addresses actually bound (port 0 picks one).
+    @discardableResult
+    public func start() async throws -> (plain: SocketAddress?, ldaps: SocketAddress?) {
+        var plainAddress: SocketAddress?
+        var ldapsAddress: SocketAddress?
+        if let address = settings.plain {
+            let channel = try await bootstrap(tls: false).bind(to: address).get()
+            channels.withLockedValue { $0.append(channel) }
+            plainAddress = channel.localAddress
+        }
+        if let address = settings.ldaps {
+            guard services.tlsContext != nil else {
+                throw ListenerError("listen.ldaps is set but no TLS certificate is configured")
+            }
+            let channel = try await bootstrap(tls: true).bind(to: address).get()
+            channels.withLockedValue { $0.append(channel) }
+            ldapsAddress = channel.localAddress
+        }
+        return (plainAddress, ldapsAddress)
+    }
+
+    /// Stops accepting; open connections are left to finish.
+    public func stopAccepting() async {
+        let listening = channels.withLockedValue { list in
+            defer { list = [] }
+            return list
+        }
+        for channel in listening { try? await channel.close() }
+    }
+
+    private func bootstrap(tls: Bool) -> ServerBootstrap {
+        let services = self.services
+        let limits = settings.frameLimits
+        let maxConnections = settings.maxConnections
+        let counter = openConnections
+        return ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
+            .childChannelInitializer { channel in
+                let count = counter.withLockedValue { count -> Int in
+                    count += 1
+                    return count
+                }
+                channel.closeFuture.whenComplete { _ in counter.withLockedValue { $0 -= 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if count > maxConnections {
+                        // Over the limit: say so (RFC 4511 §4.4.1) and close.
+                        try pipeline.addHandler(MessageToByteHandler(LDAPFrameEncoder()))
+                        let notice = LDAPFrame(.noticeOfDisconnection(.busy, "too many connections; try again later"))
+                        channel.writeAndFlush(notice).whenComplete { _ in channel.close(promise: nil) }
+                        return
+                    }
+                    if tls, let context = services.tlsContext {
+                        try pipeline.addHandler(NIOSSLServerHandler(context: context))
+                    }
+                    try pipeline.addHandler(ByteToMessageHandler(LDAPFrameDecoder(limits: limits)))
+                    try pipeline.addHandler(MessageToByteHandler(LDAPFrameEncoder()))
+                    try pipeline.addHandler(
+                        ClientSessionHandler(services: services, tlsActive: tls, clientAddress: channel.remoteAddress?.ipAddress))
+                }
+            }
+    }
+}
+
+public struct ListenerError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,189 @@
+import LDAPCore
+import NIOCore
+
+/// One client connection's protocol state, as a value: events in, actions out (DESIGN.md
+/// decision 4). No I/O happens here; `ClientSessionHandler` performs the actions.
+///
+/// The proxy handles Bind, Unbind, Abandon and StartTLS itself and relays every other
+/// operation, as the client sent it, over a connection to the directory dedicated to this
+/// client and bound as the client's identity.
+///
+/// Decisions (documented in docs/session.md):
+/// - Every bind is gated, not only the first (RFC 4513 §5.1: a bind replaces the identity).
+/// - Before a bind is processed, the dedicated upstream connection is closed, abandoning any
+///   outstanding operations (RFC 4511 §4.2.1 allows abandoning them); the connection is
+///   anonymous while the bind is pending and a new dedicated connection is opened, bound as the
+///   new identity, when the next operation arrives.
+/// - Operations sent while a bind is pending (which RFC 4511 §4.2.1 forbids clients to do) are
+///   held, up to a limit, and processed in order once the bind completes, under the identity
+///   it produced; beyond the limit the client is disconnected with protocolError.
+/// - A malformed PDU ends the connection with a Notice of Disconnection (protocolError).
+public struct SessionStateMachine: Sendable {
+    enum Upstream: Sendable {
+        case none
+        case opening(queued: [LDAPFrame])
+        case open
+    }
+
+    public let configuration: SessionConfiguration
+    var identity: BindRequest?
+    var bindInProgress: Int32?
+    var held: [LDAPFrame] = []
+    /// Relayed requests awaiting their final response: message ID -> request tag.
+    var outstanding: [Int32: UInt8] = [:]
+    var upstream: Upstream = .none
+    var tlsActive: Bool
+    var closed = false
+    var lastActivity: NIODeadline
+
+    public init(configuration: SessionConfiguration, tlsActive: Bool, now: NIODeadline) {
+        self.configuration = configuration
+        self.tlsActive = tlsActive
+        self.lastActivity = now
+    }
+
+    /// Whether the client is bound as a user (not anonymous).
+    public var isAuthenticated: Bool { identity != nil }
+
+    // MARK: Client events
+
+    /// A whole frame arrived from the client.
+    public mutating func frameReceived(_ frame: LDAPFrame, now: NIODeadline) -> [SessionAction] {
+        guard !closed else { return [] }
+        lastActivity = now
+        if bindInProgress != nil {
+            return hold(frame)
+        }
+        return process(frame)
+    }
+
+    /// The frame decoder refused the client's bytes.
+    public mutating func decodingFailed(_ error: LDAPDecodingError) -> [SessionAction] {
+        disconnect(.protocolError, "malformed LDAP message: \(error.message)")
+    }
+
+    mutating func hold(_ frame: LDAPFrame) -> [SessionAction] {
+        if frame.operationTag == OperationTag.unbindRequest { return close() }
+        guard held.count < configuration.maxHeldWhileBinding else {
+            return disconnect(.protocolError, "too many operations sent while a bind is in progress (RFC 4511 §4.2.1)")
+        }
+        held.append(frame)
+        return []
+    }
+
+    mutating func process(_ frame: LDAPFrame) -> [SessionAction] {
+        switch frame.operationTag {
+        case OperationTag.bindRequest: return bind(frame)
+        case OperationTag.unbindRequest: return close()
+        case OperationTag.abandonRequest: return abandon(frame)
+        case OperationTag.extendedRequest: return extended(frame)
+        case let tag where OperationTag.isRequest(tag): return relay(frame)
+        default:
+            return disconnect(.protocolError, "a client sent a response PDU (\(BERTag(rawValue: frame.operationTag)))")
+        }
+    }
+
+    mutating func bind(_ frame: LDAPFrame) -> [SessionAction] {
+        let message: LDAPMessage
+        do { message = try frame.decode() } catch { return decodingFailed(error) }
+        guard case .bindRequest(let request) = message.protocolOp else {
+            return disconnect(.protocolError, "malformed BindRequest")
+        }
+        var actions: [SessionAction] = []
+        if case .none = upstream {} else { actions.append(.closeUpstream) }
+        upstream = .none
+        outstanding = [:]
+        identity = nil
+        let id = frame.messageID
+        func answer(_ code: ResultCode, _ text: String) -> [SessionAction] {
+            actions + [.send(LDAPMessage(messageID: id, protocolOp: .bindResponse(BindResponse(result: LDAPResult(resultCode: code, diagnosticMessage: text)))))]
+        }
+        guard request.version == 3 else {
+            return answer(.protocolError, "only LDAP version 3 is supported (RFC 4511 §4.2.1)")
+        }
+        switch request.authentication {
+        case .sasl(let mechanism, _):
+            return answer(.authMethodNotSupported, "SASL (\(mechanism)) binds are not supported by this proxy; use a simple bind over TLS")
+        case .simple(let password):
+            if password.isEmpty && !request.name.isEmpty {
+                // An unauthenticated bind (RFC 4513 §5.1.2) must never pass as a success.
+                return answer(.invalidCredentials, "a bind with a name and an empty password is not allowed (RFC 4513 §5.1.2)")
+            }
+            if password.isEmpty && !configuration.relayAnonymousBinds {
+                return answer(.inappropriateAuthentication, "anonymous binds are not allowed (RFC 4513 §5.1.1)")
+            }
+            if !password.isEmpty && request.name.isEmpty {
+                return answer(.invalidCredentials, "invalid credentials")
+            }
+        }
+        bindInProgress = id
+        return actions + [.startGate(messageID: id, request: request, controls: message.controls)]
+    }
+
+    mutating func abandon(_ frame: LDAPFrame) -> [SessionAction] {
+        guard let message = try? frame.decode(), case .abandonRequest(let target) = message.protocolOp else {
+            return disconnect(.protocolError, "malformed AbandonRequest")
+        }
+        // RFC 4511 §4.11: no response; unknown or finished IDs are ignored.
+        guard outstanding.removeValue(forKey: target) != nil else { return [] }
+        switch upstream {
+        case .open: return [.relayToUpstream(frame)]
+        case .opening(var queued):
+            queued.append(frame)
+            upstream = .opening(queued: queued)
+            return []
+        case .none: return []
+        }
+    }
+
+    mutating func extended(_ frame: LDAPFrame) -> [SessionAction] {
+        guard let message = try? frame.decode(), case .extendedRequest(let request) = message.protocolOp else {
+            return disconnect(.protocolError, "malformed ExtendedRequest")
+        }
+        guard request.requestName == ExtendedRequest.startTLSOID else { return relay(frame) }
+        let id = frame.messageID
+        func answer(_ code: ResultCode, _ text: String) -> [SessionAction] {
+            [.send(LDAPMessage(messageID: id, protocolOp: .extendedResponse(ExtendedResponse(result: LDAPResult(resultCode: code, diagnosticMessage: text), responseName: ExtendedRequest.startTLSOID))))]
+        }
+        // RFC 4511 §4.14.1 and RFC 4513 §3.1.1.
+        if tlsActive { return answer(.operationsError, "TLS is already established on this connection") }
+        if !configuration.startTLSAvailable { return answer(.protocolError, "StartTLS is not configured on this listener") }
+        if !outstanding.isEmpty { return answer(.operationsError, "StartTLS refused: operations are outstanding") }
+        tlsActive = true
+        let response = LDAPMessage(
+            messageID: id,
+            protocolOp: .extendedResponse(ExtendedResponse(result: LDAPResult(resultCode: .success), responseName: ExtendedRequest.startTLSOID)))
+        return [.startTLS(response: response)]
+    }
+
+    mutating func relay(_ frame: LDAPFrame) -> [SessionAction] {
+        outstanding[frame.messageID] = frame.operationTag
+        switch upstream {
+        case .open:
+            return [.relayToUpstream(frame)]
+        case .opening(var queued):
+            queued.append(frame)
+            upstream = .opening(queued: queued)
+            return []
+        case .none:
+            upstream = .opening(queued: [frame])
+            return [.openUpstream(bind: identity)]
+        }
+    }
+
+    mutating func close() -> [SessionAction] {
+        closed = true
+        var actions: [SessionAction] = []
+        if case .none = upstream {} else { actions.append(.closeUpstream) }
+        upstream = .none
+        return actions + [.disconnect(notice: nil)]
+    }
+
+    mutating func disconnect(_ code: ResultCode, _ text: String) -> [SessionAction] {
+        closed = true
+        var actions: [SessionAction] = []
+        if case .none = upstream {} else { actions.append(.closeUpstream) }
+        upstream = .none
+        return actions + [.disconnect(notice: .noticeOfDisconnection(code, text))]
+    }
+}
