@@ -37,6 +37,8 @@ let package = Package(
                 "LDAPNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -61,8 +63,10 @@ let package = Package(
         .target(
             name: "ProxyServer",
             dependencies: [
-                "LDAPNIO", "Upstream", "SecondFactor", "UserStore",
+                "LDAPNIO", "Upstream", "SecondFactor",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,14 +74,34 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Configuration", "ProxyServer", "Upstream", "SecondFactor", "UserStore",
+                "Configuration", "ProxyServer", "Upstream", "SecondFactor", "UserStore", "QRCode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .executableTarget(
             name: "ldap-mfa-proxy",
-            dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "App", "QRCode", "Configuration", "LDAPCore", "SecondFactor", "UserStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .target(name: "QRCode"),
         .testTarget(name: "LDAPCoreTests", dependencies: ["LDAPCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "UserStoreTests", dependencies: ["UserStore"]),
+        .testTarget(name: "SecondFactorTests", dependencies: ["SecondFactor"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(
+            name: "UpstreamTests",
+            dependencies: ["Upstream", .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(
+            name: "ProxyServerTests",
+            dependencies: ["ProxyServer", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(
             name: "LDAPNIOTests",
             dependencies: ["LDAPNIO", .product(name: "NIOEmbedded", package: "swift-nio")]),

@@ -40,7 +40,6 @@ public final class UpstreamConnection: Sendable {
         if security.tls != nil && tlsContext == nil {
             throw UpstreamError(.tlsFailed, "\(endpoint): TLS requested without a TLS context")
         }
-        let handler = UpstreamChannelHandler()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeouts.connect)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -53,7 +52,7 @@ public final class UpstreamConnection: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LDAPFrameDecoder(limits: frameLimits)),
                         MessageToByteHandler(LDAPFrameEncoder()),
-                        handler,
+                        UpstreamChannelHandler(),
                     ])
                 }
             }
@@ -63,8 +62,12 @@ public final class UpstreamConnection: Sendable {
         } catch {
             throw UpstreamError(.connectFailed, "cannot connect to \(endpoint): \(error)")
         }
-        let connection = UpstreamConnection(
-            endpoint: endpoint, channel: channel, handler: handler, operationTimeout: timeouts.operation)
+        // NIOLoopBound must be made on the channel's event loop.
+        let connection = try await channel.eventLoop.submit {
+            let handler = try channel.pipeline.syncOperations.handler(type: UpstreamChannelHandler.self)
+            return UpstreamConnection(
+                endpoint: endpoint, channel: channel, handler: handler, operationTimeout: timeouts.operation)
+        }.get()
         do {
             switch security {
             case .plain: break

@@ -1,0 +1,99 @@
+import Configuration
+import LDAPCore
+import NIOCore
+import Upstream
+
+/// The `test` command: binds to each server with each configured bind type and says what
+/// works, like the Test button of Azure MFA Server's directory settings.
+public struct DirectoryTester: Sendable {
+    public struct Verdict: Sendable {
+        public var server: String
+        public var role: String
+        public var ok: Bool
+        public var detail: String
+    }
+
+    let configuration: ProxyConfiguration
+    let settings: DirectorySettings
+
+    public init(configuration: ProxyConfiguration) {
+        self.configuration = configuration
+        self.settings = DirectorySettings(configuration)
+    }
+
+    /// Runs every check. `user` is an optional account to test an authentication bind with.
+    public func run(user: BindRequest?) async -> [Verdict] {
+        var verdicts: [Verdict] = []
+        for server in settings.servers {
+            verdicts.append(await checkQueries(server))
+            verdicts.append(await checkAuthentications(server, user: user))
+        }
+        return verdicts
+    }
+
+    func connect(_ server: DirectorySettings.Server, _ security: Upstream.ConnectionSecurity) async throws -> UpstreamConnection {
+        try await UpstreamConnection.connect(
+            to: server.endpoint, security: security, tlsContext: try security.tls?.makeContext(), timeouts: settings.timeouts)
+    }
+
+    func checkQueries(_ server: DirectorySettings.Server) async -> Verdict {
+        let role = "queries (\(configuration.directory.bindType.queries.rawValue), \(Self.describe(server.querySecurity)))"
+        do {
+            let connection = try await connect(server, server.querySecurity)
+            defer { connection.unbindAndClose() }
+            var who = "anonymous"
+            if let bind = settings.queryBind {
+                let response = try await connection.bind(bind)
+                guard case .bindResponse(let result) = response.protocolOp, result.result.resultCode == .success else {
+                    return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "bind as \(bind.name) refused: \(Self.describe(response))")
+                }
+                who = bind.name
+            }
+            let base = configuration.directory.baseDN.description
+            let answer = try await connection.search(
+                SearchRequest(baseObject: base, scope: .baseObject, filter: .present("objectClass"), attributes: ["1.1"]))
+            guard answer.result.resultCode == .success else {
+                return Verdict(
+                    server: server.endpoint.label, role: role, ok: false,
+                    detail: "bound as \(who), but reading \(base) gave \(answer.result.resultCode) \(answer.result.diagnosticMessage)")
+            }
+            return Verdict(server: server.endpoint.label, role: role, ok: true, detail: "bound as \(who) and read \(base)")
+        } catch {
+            return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "\(error)")
+        }
+    }
+
+    func checkAuthentications(_ server: DirectorySettings.Server, user: BindRequest?) async -> Verdict {
+        let role = "authentications (\(configuration.directory.bindType.authentications.rawValue), \(Self.describe(server.authenticationSecurity)))"
+        do {
+            let connection = try await connect(server, server.authenticationSecurity)
+            defer { connection.unbindAndClose() }
+            guard let user else {
+                return Verdict(
+                    server: server.endpoint.label, role: role, ok: true,
+                    detail: "connection secured as configured; pass --user and --password-file to test a user's bind")
+            }
+            let response = try await connection.bind(user)
+            guard case .bindResponse(let result) = response.protocolOp, result.result.resultCode == .success else {
+                return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "bind as \(user.name) refused: \(Self.describe(response))")
+            }
+            return Verdict(server: server.endpoint.label, role: role, ok: true, detail: "bound as \(user.name)")
+        } catch {
+            return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "\(error)")
+        }
+    }
+
+    static func describe(_ security: Upstream.ConnectionSecurity) -> String {
+        switch security {
+        case .plain: "plain LDAP"
+        case .ldaps: "LDAPS"
+        case .startTLS: "StartTLS"
+        }
+    }
+
+    static func describe(_ response: LDAPMessage) -> String {
+        guard case .bindResponse(let bind) = response.protocolOp else { return "unexpected response" }
+        let text = bind.result.diagnosticMessage
+        return "\(bind.result.resultCode)" + (text.isEmpty ? "" : " (\(text))")
+    }
+}
