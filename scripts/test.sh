@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, builds, checks formatting, runs the unit tests
+# (swift test), then the integration tests against real slapd instances with real clients.
+#
+# Usage: scripts/test.sh
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+LOGS="$REPO/run/test-logs"
+mkdir -p "$LOGS"
+
+scripts/install-deps.sh
+
+echo "== build (log: run/test-logs/build.log)"
+if ! swift build --build-tests >"$LOGS/build.log" 2>&1; then
+    grep -E "error:" -A3 "$LOGS/build.log" | head -n 60
+    tail -n 5 "$LOGS/build.log"
+    exit 1
+fi
+tail -n 1 "$LOGS/build.log"
+
+echo "== format"
+swift format lint --strict --recursive Sources Tests
+
+echo "== unit tests"
+# Swift Testing only (no XCTest), so the closing line is Swift Testing's own summary.
+set +e
+swift test --skip-build --disable-xctest >"$LOGS/unit.log" 2>&1
+status=$?
+set -e
+grep -vE "^.{1,3}(Test|Suite) .*(started|passed after [0-9.]+ seconds)\.?$" "$LOGS/unit.log" || true
+[ "$status" -eq 0 ] || exit "$status"
+
+echo "== integration tests"
+scripts/test-integration.sh
