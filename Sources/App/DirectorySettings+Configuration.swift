@@ -15,11 +15,13 @@ extension DirectorySettings {
         }
         var queryBind: BindRequest?
         if directory.bindType.queries != .anonymous, let dn = directory.bindDN, let password = directory.bindPassword {
-            queryBind = BindRequest(name: dn.description, authentication: .simple(SensitiveBytes(ByteBuffer(bytes: password.bytes))))
+            queryBind = BindRequest(
+                name: dn.description, authentication: .simple(SensitiveBytes(ByteBuffer(bytes: password.bytes))))
         }
         self.init(
             servers: servers, queryBind: queryBind,
-            timeouts: .init(connect: TimeAmount(directory.connectTimeout), operation: TimeAmount(directory.operationTimeout)),
+            timeouts: .init(
+                connect: TimeAmount(directory.connectTimeout), operation: TimeAmount(directory.operationTimeout)),
             bindPoolSize: directory.bindPoolSize, queryPoolSize: 2,
             healthCheckInterval: TimeAmount(directory.healthCheckInterval),
             quarantineInitial: TimeAmount(directory.quarantineInitial),

@@ -31,13 +31,17 @@ public struct DirectoryTester: Sendable {
         return verdicts
     }
 
-    func connect(_ server: DirectorySettings.Server, _ security: Upstream.ConnectionSecurity) async throws -> UpstreamConnection {
+    func connect(_ server: DirectorySettings.Server, _ security: Upstream.ConnectionSecurity) async throws
+        -> UpstreamConnection
+    {
         try await UpstreamConnection.connect(
-            to: server.endpoint, security: security, tlsContext: try security.tls?.makeContext(), timeouts: settings.timeouts)
+            to: server.endpoint, security: security, tlsContext: try security.tls?.makeContext(),
+            timeouts: settings.timeouts)
     }
 
     func checkQueries(_ server: DirectorySettings.Server) async -> Verdict {
-        let role = "queries (\(configuration.directory.bindType.queries.rawValue), \(Self.describe(server.querySecurity)))"
+        let role =
+            "queries (\(configuration.directory.bindType.queries.rawValue), \(Self.describe(server.querySecurity)))"
         do {
             let connection = try await connect(server, server.querySecurity)
             defer { connection.unbindAndClose() }
@@ -45,26 +49,33 @@ public struct DirectoryTester: Sendable {
             if let bind = settings.queryBind {
                 let response = try await connection.bind(bind)
                 guard case .bindResponse(let result) = response.protocolOp, result.result.resultCode == .success else {
-                    return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "bind as \(bind.name) refused: \(Self.describe(response))")
+                    return Verdict(
+                        server: server.endpoint.label, role: role, ok: false,
+                        detail: "bind as \(bind.name) refused: \(Self.describe(response))")
                 }
                 who = bind.name
             }
             let base = configuration.directory.baseDN.description
             let answer = try await connection.search(
-                SearchRequest(baseObject: base, scope: .baseObject, filter: .present("objectClass"), attributes: ["1.1"]))
+                SearchRequest(
+                    baseObject: base, scope: .baseObject, filter: .present("objectClass"), attributes: ["1.1"]))
             guard answer.result.resultCode == .success else {
                 return Verdict(
                     server: server.endpoint.label, role: role, ok: false,
-                    detail: "bound as \(who), but reading \(base) gave \(answer.result.resultCode) \(answer.result.diagnosticMessage)")
+                    detail:
+                        "bound as \(who), but reading \(base) gave \(answer.result.resultCode) \(answer.result.diagnosticMessage)"
+                )
             }
-            return Verdict(server: server.endpoint.label, role: role, ok: true, detail: "bound as \(who) and read \(base)")
+            return Verdict(
+                server: server.endpoint.label, role: role, ok: true, detail: "bound as \(who) and read \(base)")
         } catch {
             return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "\(error)")
         }
     }
 
     func checkAuthentications(_ server: DirectorySettings.Server, user: BindRequest?) async -> Verdict {
-        let role = "authentications (\(configuration.directory.bindType.authentications.rawValue), \(Self.describe(server.authenticationSecurity)))"
+        let role =
+            "authentications (\(configuration.directory.bindType.authentications.rawValue), \(Self.describe(server.authenticationSecurity)))"
         do {
             let connection = try await connect(server, server.authenticationSecurity)
             defer { connection.unbindAndClose() }
@@ -75,7 +86,9 @@ public struct DirectoryTester: Sendable {
             }
             let response = try await connection.bind(user)
             guard case .bindResponse(let result) = response.protocolOp, result.result.resultCode == .success else {
-                return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "bind as \(user.name) refused: \(Self.describe(response))")
+                return Verdict(
+                    server: server.endpoint.label, role: role, ok: false,
+                    detail: "bind as \(user.name) refused: \(Self.describe(response))")
             }
             return Verdict(server: server.endpoint.label, role: role, ok: true, detail: "bound as \(user.name)")
         } catch {

@@ -24,13 +24,15 @@ public struct ProxyApplication: Sendable {
         let (store, warning) = try SQLiteUserStore.open(configuration)
         if let warning { logger.warning("\(warning)") }
         let directory = try UpstreamDirectory(settings: DirectorySettings(configuration), logger: logger)
-        let provider = TOTPProvider(store: TOTPStoreAdapter(store: store), parameters: try Self.totpParameters(configuration))
+        let provider = TOTPProvider(
+            store: TOTPStoreAdapter(store: store), parameters: try Self.totpParameters(configuration))
         var auditLogger = Logger(label: "audit")
         auditLogger.logLevel = .info
         let gate = BindGate(
             directory: directory, provider: provider,
             settings: GateSettings(
-                otpSplitter: Self.splitter(configuration), usernameAttributes: configuration.directory.usernameAttributes),
+                otpSplitter: Self.splitter(configuration),
+                usernameAttributes: configuration.directory.usernameAttributes),
             audit: LoggerAuditSink(logger: auditLogger))
         let listen = configuration.listen
         let tlsContext = try listen.tls.map { try Self.serverTLSContext($0) }
@@ -78,9 +80,12 @@ public struct ProxyApplication: Sendable {
 
     /// The listener's TLS context from `listen.tls.*`.
     static func serverTLSContext(_ tls: ProxyConfiguration.Listen.TLS) throws -> NIOSSLContext {
-        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map {
+            NIOSSLCertificateSource.certificate($0)
+        }
         let key = try NIOSSLPrivateKey(file: tls.privateKeyFile, format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = tls.minimumVersion == .v1_3 ? .tlsv13 : .tlsv12
         if let ciphers = tls.ciphers, !ciphers.isEmpty { configuration.cipherSuites = ciphers }
         return try NIOSSLContext(configuration: configuration)

@@ -88,7 +88,11 @@ actor ConnectionPool {
     /// leaves no authenticated connection behind.
     func scrub(identity: String) {
         let (bound, others) = idle.reduce(into: ([UpstreamConnection](), [UpstreamConnection]())) { parts, connection in
-            if identities[ObjectIdentifier(connection)] == identity { parts.0.append(connection) } else { parts.1.append(connection) }
+            if identities[ObjectIdentifier(connection)] == identity {
+                parts.0.append(connection)
+            } else {
+                parts.1.append(connection)
+            }
         }
         idle = others
         for connection in bound {

@@ -12,7 +12,9 @@ public struct DirectorySettings: Sendable {
         /// For the proxy's own queries (user lookups, health probes).
         public var querySecurity: ConnectionSecurity
 
-        public init(endpoint: UpstreamEndpoint, authenticationSecurity: ConnectionSecurity, querySecurity: ConnectionSecurity) {
+        public init(
+            endpoint: UpstreamEndpoint, authenticationSecurity: ConnectionSecurity, querySecurity: ConnectionSecurity
+        ) {
             self.endpoint = endpoint
             self.authenticationSecurity = authenticationSecurity
             self.querySecurity = querySecurity

@@ -59,7 +59,8 @@ public struct ServerSelector: Sendable, Hashable {
     public mutating func recordFailure(_ index: Int, now: NIODeadline, error: String) -> TimeAmount {
         guard servers.indices.contains(index) else { return .zero }
         var state = servers[index]
-        let backoff = Self.backoff(failures: state.consecutiveFailures, initial: initialBackoff, maximum: maximumBackoff)
+        let backoff = Self.backoff(
+            failures: state.consecutiveFailures, initial: initialBackoff, maximum: maximumBackoff)
         state.isHealthy = false
         state.consecutiveFailures += 1
         state.quarantinedUntil = now + backoff

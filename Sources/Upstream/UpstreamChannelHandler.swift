@@ -46,7 +46,8 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
             }
         }
         pending[id] = Pending(frames: [], promise: promise, timeout: scheduled)
-        let frame = LDAPFrame(LDAPMessage(messageID: id, protocolOp: op, controls: controls), allocator: channel.allocator)
+        let frame = LDAPFrame(
+            LDAPMessage(messageID: id, protocolOp: op, controls: controls), allocator: channel.allocator)
         channel.writeAndFlush(frame).whenFailure { error in
             this.value.fail(id, UpstreamError(.connectionClosed, "could not send to the directory: \(error)"))
         }

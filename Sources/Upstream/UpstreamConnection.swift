@@ -46,7 +46,8 @@ public final class UpstreamConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if ldaps, let tlsContext {
-                        let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: endpoint.serverNameForTLS)
+                        let tls = try NIOSSLClientHandler(
+                            context: tlsContext, serverHostname: endpoint.serverNameForTLS)
                         try channel.pipeline.syncOperations.addHandler(tls)
                     }
                     try channel.pipeline.syncOperations.addHandlers([
@@ -134,7 +135,8 @@ public final class UpstreamConnection: Sendable {
         }
         guard response.result.resultCode == .success else {
             throw UpstreamError(
-                .tlsFailed, "\(endpoint) refused StartTLS: \(response.result.resultCode) \(response.result.diagnosticMessage)")
+                .tlsFailed,
+                "\(endpoint) refused StartTLS: \(response.result.resultCode) \(response.result.diagnosticMessage)")
         }
         let serverName = endpoint.serverNameForTLS
         try await channel.eventLoop.flatSubmit {

@@ -78,7 +78,9 @@ extension UpstreamDirectory {
                 } catch {
                     await pool.release(lease.connection, reusable: false)
                     lastError = error
-                    if !lease.isNew, let upstream = error as? UpstreamError, upstream.kind == .connectionClosed { continue }
+                    if !lease.isNew, let upstream = error as? UpstreamError, upstream.kind == .connectionClosed {
+                        continue
+                    }
                     break
                 }
             }
@@ -102,7 +104,8 @@ extension UpstreamDirectory {
 
     /// Opens a connection dedicated to one client, bound as that client's identity (or
     /// anonymous when `bind` is nil), on the preferred server (DESIGN.md decision 3).
-    public func openClientConnection(bind: BindRequest?, eventLoop: EventLoop? = nil) async throws -> UpstreamConnection {
+    public func openClientConnection(bind: BindRequest?, eventLoop: EventLoop? = nil) async throws -> UpstreamConnection
+    {
         var lastError: Error = UpstreamError(.noServerAvailable, "no directory server is configured")
         for index in selector.withLockedValue({ $0.candidates(now: .now()) }) {
             let server = settings.servers[index]

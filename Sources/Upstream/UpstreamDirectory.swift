@@ -65,7 +65,8 @@ public final class UpstreamDirectory: Sendable {
         public let response: LDAPMessage
         public var description: String {
             if case .bindResponse(let r) = response.protocolOp {
-                return "\(endpoint) refused the query account's bind: \(r.result.resultCode) \(r.result.diagnosticMessage)"
+                return
+                    "\(endpoint) refused the query account's bind: \(r.result.resultCode) \(r.result.diagnosticMessage)"
             }
             return "\(endpoint) answered the query account's bind with something else"
         }
@@ -79,7 +80,8 @@ public final class UpstreamDirectory: Sendable {
         let task = Task { [self] in
             while !Task.isCancelled {
                 await self.runHealthChecks()
-                try? await Task.sleep(nanoseconds: UInt64(max(settings.healthCheckInterval.nanoseconds / 4, 50_000_000)))
+                try? await Task.sleep(
+                    nanoseconds: UInt64(max(settings.healthCheckInterval.nanoseconds / 4, 50_000_000)))
             }
         }
         healthTask.withLockedValue { $0 = task }
@@ -121,7 +123,10 @@ public final class UpstreamDirectory: Sendable {
             selector.recordSuccess(index)
             return was
         }
-        if !wasHealthy { logger.notice("directory server is healthy again", metadata: ["server": "\(settings.servers[index].endpoint)"]) }
+        if !wasHealthy {
+            logger.notice(
+                "directory server is healthy again", metadata: ["server": "\(settings.servers[index].endpoint)"])
+        }
     }
 
     func recordFailure(_ index: Int, error: String) {

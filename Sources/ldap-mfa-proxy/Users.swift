@@ -48,7 +48,8 @@ struct Users: AsyncParsableCommand {
                 let formatter = ISO8601DateFormatter()
                 let items = users.map { user -> [String: Any] in
                     var item: [String: Any] = [
-                        "username": user.username, "enrolled": user.enrolled, "created_at": formatter.string(from: user.createdAt),
+                        "username": user.username, "enrolled": user.enrolled,
+                        "created_at": formatter.string(from: user.createdAt),
                     ]
                     if let last = user.lastUsedAt { item["last_used_at"] = formatter.string(from: last) }
                     return item
@@ -57,7 +58,9 @@ struct Users: AsyncParsableCommand {
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 for user in users {
-                    print("\(user.username)\t\(user.enrolled ? "totp" : "-")\tlast used: \(user.lastUsedAt.map { "\($0)" } ?? "never")")
+                    print(
+                        "\(user.username)\t\(user.enrolled ? "totp" : "-")\tlast used: \(user.lastUsedAt.map { "\($0)" } ?? "never")"
+                    )
                 }
             }
         }

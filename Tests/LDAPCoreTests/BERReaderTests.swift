@@ -5,11 +5,13 @@ import Testing
 
 @Suite("BER reader and writer")
 struct BERReaderTests {
-    @Test("reads INTEGERs in their minimal forms", arguments: [
-        ("020100", Int64(0)), ("02017f", 127), ("02020080", 128), ("020180", -128), ("0202ff7f", -129),
-        ("02047fffffff", 2_147_483_647), ("020480000000", -2_147_483_648), ("02050080000000", 2_147_483_648),
-        ("02087fffffffffffffff", Int64.max),
-    ])
+    @Test(
+        "reads INTEGERs in their minimal forms",
+        arguments: [
+            ("020100", Int64(0)), ("02017f", 127), ("02020080", 128), ("020180", -128), ("0202ff7f", -129),
+            ("02047fffffff", 2_147_483_647), ("020480000000", -2_147_483_648), ("02050080000000", 2_147_483_648),
+            ("02087fffffffffffffff", Int64.max),
+        ])
     func readsIntegers(hex: String, value: Int64) throws {
         var reader = BERReader(hexBuffer(hex))
         #expect(try reader.readInteger("test") == value)
@@ -18,9 +20,11 @@ struct BERReaderTests {
         #expect(hexString(writer.buffer) == hex)
     }
 
-    @Test("rejects non-minimal, empty and oversized INTEGERs", arguments: [
-        "02020001", "0202ffff", "0200", "0209008000000000000000",
-    ])
+    @Test(
+        "rejects non-minimal, empty and oversized INTEGERs",
+        arguments: [
+            "02020001", "0202ffff", "0200", "0209008000000000000000",
+        ])
     func rejectsBadIntegers(hex: String) {
         var reader = BERReader(hexBuffer(hex))
         #expect(throws: LDAPDecodingError.self) { try reader.readInteger("test") }
@@ -33,9 +37,11 @@ struct BERReaderTests {
         #expect(error?.kind == .invalidValue)
     }
 
-    @Test("accepts long-form lengths of 1 to 4 octets, even non-minimal ones", arguments: [
-        "048103616263", "04820003616263", "0483000003616263", "048400000003616263",
-    ])
+    @Test(
+        "accepts long-form lengths of 1 to 4 octets, even non-minimal ones",
+        arguments: [
+            "048103616263", "04820003616263", "0483000003616263", "048400000003616263",
+        ])
     func acceptsLongForms(hex: String) throws {
         var reader = BERReader(hexBuffer(hex))
         let value = try reader.readOctetString("test")
@@ -102,7 +108,9 @@ struct BERReaderTests {
         #expect(error?.kind == .trailingBytes)
     }
 
-    @Test("writes long-form lengths for constructed elements of every size", arguments: [0, 1, 127, 128, 255, 256, 70_000])
+    @Test(
+        "writes long-form lengths for constructed elements of every size",
+        arguments: [0, 1, 127, 128, 255, 256, 70_000])
     func writesConstructedLengths(size: Int) throws {
         var writer = BERWriter()
         writer.writeConstructed(.sequence) { w in

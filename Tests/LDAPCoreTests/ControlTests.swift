@@ -16,7 +16,8 @@ struct ControlTests {
     @Test("DirSync request keeps a flags value with the top bit set")
     func dirSyncFlags() throws {
         let flags = Int32(bitPattern: 0x8000_0000)
-        let control = DirSyncRequestControl(flags: flags, maxBytes: 0x7FFF_FFFF, cookie: ByteBuffer(string: "c")).control()
+        let control = DirSyncRequestControl(flags: flags, maxBytes: 0x7FFF_FFFF, cookie: ByteBuffer(string: "c"))
+            .control()
         #expect(control.criticality)
         let parsed = try DirSyncRequestControl(control: control)
         #expect(parsed.flags == flags)
@@ -58,20 +59,23 @@ struct ControlTests {
         #expect(throws: LDAPDecodingError.self) { try ProxiedAuthorizationControl(control: notCritical) }
     }
 
-    @Test("typed parsing refuses a malformed or missing value", arguments: [
-        LDAPControl(oid: PagedResultsControl.oid, value: nil),
-        LDAPControl(oid: PagedResultsControl.oid, value: hexBuffer("3003 020105")),
-        LDAPControl(oid: PagedResultsControl.oid, value: hexBuffer("3005 020105 0400 00")),
-        LDAPControl(oid: PagedResultsControl.oid, value: hexBuffer("3005 0201ff 0400")),
-        LDAPControl(oid: "1.2.3", value: hexBuffer("3005 020105 0400")),
-    ])
+    @Test(
+        "typed parsing refuses a malformed or missing value",
+        arguments: [
+            LDAPControl(oid: PagedResultsControl.oid, value: nil),
+            LDAPControl(oid: PagedResultsControl.oid, value: hexBuffer("3003 020105")),
+            LDAPControl(oid: PagedResultsControl.oid, value: hexBuffer("3005 020105 0400 00")),
+            LDAPControl(oid: PagedResultsControl.oid, value: hexBuffer("3005 0201ff 0400")),
+            LDAPControl(oid: "1.2.3", value: hexBuffer("3005 020105 0400")),
+        ])
     func malformedPaged(control: LDAPControl) {
         #expect(throws: LDAPDecodingError.self) { try PagedResultsControl(control: control) }
     }
 
     @Test("password modify values round-trip")
     func passwordModify() throws {
-        let value = PasswordModifyRequestValue(userIdentity: "u:alice", oldPassword: SensitiveBytes("a"), newPassword: nil)
+        let value = PasswordModifyRequestValue(
+            userIdentity: "u:alice", oldPassword: SensitiveBytes("a"), newPassword: nil)
         #expect(try PasswordModifyRequestValue(decoding: value.encoded()) == value)
         let response = PasswordModifyResponseValue(generatedPassword: SensitiveBytes("gen"))
         #expect(try PasswordModifyResponseValue(decoding: response.encoded()) == response)

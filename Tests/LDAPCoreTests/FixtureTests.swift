@@ -19,7 +19,9 @@ struct FixtureTests {
             let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
         else { return [] }
         return names.filter { $0.hasSuffix(".hex") }.sorted().compactMap { name in
-            guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) else { return nil }
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) else {
+                return nil
+            }
             let hex = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: " ")
             return Fixture(name: name, bytes: hexBuffer(hex))
         }
@@ -37,7 +39,8 @@ struct FixtureTests {
             OperationTag.bindRequest, OperationTag.bindResponse, OperationTag.unbindRequest, OperationTag.searchRequest,
             OperationTag.searchResultEntry, OperationTag.searchResultDone, OperationTag.searchResultReference,
             OperationTag.modifyRequest, OperationTag.modifyResponse, OperationTag.addRequest, OperationTag.addResponse,
-            OperationTag.delRequest, OperationTag.delResponse, OperationTag.modifyDNRequest, OperationTag.modifyDNResponse,
+            OperationTag.delRequest, OperationTag.delResponse, OperationTag.modifyDNRequest,
+            OperationTag.modifyDNResponse,
             OperationTag.compareRequest, OperationTag.compareResponse, OperationTag.abandonRequest,
             OperationTag.extendedRequest, OperationTag.extendedResponse, OperationTag.intermediateResponse,
         ]
@@ -76,9 +79,12 @@ struct FixtureTests {
         let request = try DirSyncRequestControl(control: try #require(dirSync.control(DirSyncRequestControl.oid)))
         #expect(request.cookie.readableBytes == 0)
         let asq = try message("ldap3-asq-request.hex")
-        #expect(try AttributeScopedQueryControl(control: try #require(asq.control(AttributeScopedQueryControl.oid))).sourceAttribute == "member")
+        #expect(
+            try AttributeScopedQueryControl(control: try #require(asq.control(AttributeScopedQueryControl.oid)))
+                .sourceAttribute == "member")
         let proxied = try message("ldapsearch-proxyauthz-request.hex")
-        let authz = try ProxiedAuthorizationControl(control: try #require(proxied.control(ProxiedAuthorizationControl.oid)))
+        let authz = try ProxiedAuthorizationControl(
+            control: try #require(proxied.control(ProxiedAuthorizationControl.oid)))
         #expect(authz.authorizationID.hasPrefix("dn:"))
         let manage = try message("ldapsearch-managedsait-request.hex")
         #expect(manage.control(ManageDsaITControl.oid) != nil)

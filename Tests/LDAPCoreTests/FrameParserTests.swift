@@ -6,7 +6,8 @@ import Testing
 @Suite("Frame parser")
 struct FrameParserTests {
     let bind = LDAPMessage(
-        messageID: 9, protocolOp: .bindRequest(BindRequest(name: "cn=a", authentication: .simple(SensitiveBytes("pw")))))
+        messageID: 9, protocolOp: .bindRequest(BindRequest(name: "cn=a", authentication: .simple(SensitiveBytes("pw"))))
+    )
 
     @Test("waits for partial input byte by byte and then yields the whole frame")
     func partialInput() throws {

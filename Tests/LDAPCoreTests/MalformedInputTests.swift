@@ -40,33 +40,40 @@ struct MalformedInputTests {
         #expect(decodeError("3080 020101 4200 0000")?.kind == .invalidLength)
     }
 
-    @Test("a wrong class or constructed bit is refused", arguments: [
-        "3105 020101 4200",  // SET instead of SEQUENCE
-        "3005 220101 4200",  // constructed INTEGER
-        "3005 820101 4200",  // context tag instead of INTEGER
-        "3005 020101 6200",  // constructed Unbind
-        "300f 020101 600a 020103 2404636e3d61 80027077",  // constructed name
-    ])
+    @Test(
+        "a wrong class or constructed bit is refused",
+        arguments: [
+            "3105 020101 4200",  // SET instead of SEQUENCE
+            "3005 220101 4200",  // constructed INTEGER
+            "3005 820101 4200",  // context tag instead of INTEGER
+            "3005 020101 6200",  // constructed Unbind
+            "300f 020101 600a 020103 2404636e3d61 80027077",  // constructed name
+        ])
     func wrongTagForm(hex: String) {
         #expect(decodeError(hex)?.kind == .unexpectedTag)
     }
 
-    @Test("a negative or oversized messageID is refused", arguments: [
-        "3005 0201ff 4200", "3008 020480000000 4200", "3009 02050080000000 4200",
-    ])
+    @Test(
+        "a negative or oversized messageID is refused",
+        arguments: [
+            "3005 0201ff 4200", "3008 020480000000 4200", "3009 02050080000000 4200",
+        ])
     func badMessageID(hex: String) {
         #expect(decodeError(hex)?.kind == .invalidValue)
     }
 
-    @Test("an unknown operation tag is refused", arguments: ["3005 020101 5100", "3005 020101 7100", "3005 020101 0400"])
+    @Test(
+        "an unknown operation tag is refused", arguments: ["3005 020101 5100", "3005 020101 7100", "3005 020101 0400"])
     func unknownOperation(hex: String) {
         #expect(decodeError(hex)?.kind == .unknownOperation)
     }
 
-    @Test("trailing bytes inside a SEQUENCE are refused", arguments: [
-        "3007 020101 4200 0500",  // after the protocolOp
-        "3012 020101 600d 020103 0404636e3d61 80027077 0100",  // inside the BindRequest
-    ])
+    @Test(
+        "trailing bytes inside a SEQUENCE are refused",
+        arguments: [
+            "3007 020101 4200 0500",  // after the protocolOp
+            "3012 020101 600d 020103 0404636e3d61 80027077 0100",  // inside the BindRequest
+        ])
     func trailingInside(hex: String) {
         #expect(decodeError(hex)?.kind == .trailingBytes)
     }
@@ -89,10 +96,12 @@ struct MalformedInputTests {
         #expect(error?.kind == .nestingTooDeep)
     }
 
-    @Test("zero-length everything is refused", arguments: [
-        "", "3000", "3003 020100", "3002 0200", "3005 020101 6000", "3005 020101 6300", "3005 020101 7700",
-        "3005 020101 6e00", "3005 020101 4a00", "3005 020101 5000", "3005 020101 6600",
-    ])
+    @Test(
+        "zero-length everything is refused",
+        arguments: [
+            "", "3000", "3003 020100", "3002 0200", "3005 020101 6000", "3005 020101 6300", "3005 020101 7700",
+            "3005 020101 6e00", "3005 020101 4a00", "3005 020101 5000", "3005 020101 6600",
+        ])
     func zeroLength(hex: String) {
         // Some of these (delete of the root DN, "4a00") are valid LDAP: those must decode.
         let bytes = hexBuffer(hex)

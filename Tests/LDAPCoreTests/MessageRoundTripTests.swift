@@ -13,7 +13,9 @@ struct MessageRoundTripTests {
         #expect(decoded.encoded() == bytes)
     }
 
-    @Test("the frame parser agrees with the full decoder on messageID and tag", arguments: SampleMessages.all.map { $0.1 })
+    @Test(
+        "the frame parser agrees with the full decoder on messageID and tag", arguments: SampleMessages.all.map { $0.1 }
+    )
     func frameAgrees(message: LDAPMessage) throws {
         var bytes = message.encoded()
         let frame = try #require(try LDAPFrameParser().nextFrame(from: &bytes))

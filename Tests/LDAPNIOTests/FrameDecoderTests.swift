@@ -14,7 +14,8 @@ struct FrameDecoderTests {
     }
 
     let bind = LDAPMessage(
-        messageID: 3, protocolOp: .bindRequest(BindRequest(name: "cn=a", authentication: .simple(SensitiveBytes("pw")))))
+        messageID: 3, protocolOp: .bindRequest(BindRequest(name: "cn=a", authentication: .simple(SensitiveBytes("pw"))))
+    )
 
     @Test("frames split across reads come out whole, in order")
     func splitReads() throws {

@@ -10,7 +10,9 @@ struct SessionStateMachineTests {
     static let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
     let alice = "uid=alice,ou=people,dc=example,dc=test"
 
-    func machine(_ configuration: SessionConfiguration = SessionConfiguration(startTLSAvailable: true), tls: Bool = false)
+    func machine(
+        _ configuration: SessionConfiguration = SessionConfiguration(startTLSAvailable: true), tls: Bool = false
+    )
         -> SessionStateMachine
     {
         SessionStateMachine(configuration: configuration, tlsActive: tls, now: Self.start)
@@ -37,7 +39,8 @@ struct SessionStateMachineTests {
 
     func allow(_ id: Int32) -> GateDecision {
         .allow(
-            response: LDAPMessage(messageID: 99, protocolOp: .bindResponse(BindResponse(result: LDAPResult(resultCode: .success)))),
+            response: LDAPMessage(
+                messageID: 99, protocolOp: .bindResponse(BindResponse(result: LDAPResult(resultCode: .success)))),
             identity: BindRequest(name: alice, authentication: .simple(SensitiveBytes("alice-password"))))
     }
 
@@ -45,7 +48,9 @@ struct SessionStateMachineTests {
     func bindStartsGate() {
         var session = machine()
         let controls = [LDAPControl(oid: "1.3.6.1.4.1.42.2.27.8.5.1")]
-        let request = frame(1, .bindRequest(BindRequest(name: alice, authentication: .simple(SensitiveBytes("pw,123456")))), controls: controls)
+        let request = frame(
+            1, .bindRequest(BindRequest(name: alice, authentication: .simple(SensitiveBytes("pw,123456")))),
+            controls: controls)
         let actions = session.frameReceived(request, now: Self.start)
         guard case .startGate(let id, let bind, let sentControls)? = actions.first else {
             Issue.record("expected startGate, got \(actions)")
@@ -77,14 +82,16 @@ struct SessionStateMachineTests {
     @Test("SASL binds are answered authMethodNotSupported (7)")
     func saslRefused() {
         var session = machine()
-        let sasl = frame(1, .bindRequest(BindRequest(name: "", authentication: .sasl(mechanism: "EXTERNAL", credentials: nil))))
+        let sasl = frame(
+            1, .bindRequest(BindRequest(name: "", authentication: .sasl(mechanism: "EXTERNAL", credentials: nil))))
         #expect(bindResult(session.frameReceived(sasl, now: Self.start)) == .authMethodNotSupported)
     }
 
     @Test("an LDAPv2 bind is a protocolError")
     func version2() {
         var session = machine()
-        let v2 = frame(1, .bindRequest(BindRequest(version: 2, name: alice, authentication: .simple(SensitiveBytes("x")))))
+        let v2 = frame(
+            1, .bindRequest(BindRequest(version: 2, name: alice, authentication: .simple(SensitiveBytes("x")))))
         #expect(bindResult(session.frameReceived(v2, now: Self.start)) == .protocolError)
     }
 
@@ -125,7 +132,8 @@ struct SessionStateMachineTests {
         _ = session.frameReceived(search(2), now: Self.start)
         _ = session.frameReceived(search(3), now: Self.start)
         let actions = session.frameReceived(search(4), now: Self.start)
-        guard case .disconnect(let notice)? = actions.last, case .extendedResponse(let response)? = notice?.protocolOp else {
+        guard case .disconnect(let notice)? = actions.last, case .extendedResponse(let response)? = notice?.protocolOp
+        else {
             Issue.record("expected a disconnect with a notice, got \(actions)")
             return
         }
@@ -141,7 +149,8 @@ struct SessionStateMachineTests {
         _ = session.upstreamOpened()
         let rebind = session.frameReceived(bind(3, alice, "pw,2"), now: Self.start)
         #expect(rebind.first == .closeUpstream)
-        let denied = session.gateCompleted(messageID: 3, decision: .deny(LDAPResult(resultCode: .invalidCredentials)), now: Self.start)
+        let denied = session.gateCompleted(
+            messageID: 3, decision: .deny(LDAPResult(resultCode: .invalidCredentials)), now: Self.start)
         #expect(bindResult(denied) == .invalidCredentials)
         #expect(!session.isAuthenticated)
         // The next operation opens an anonymous connection, not one bound as alice.
@@ -231,14 +240,17 @@ struct SessionStateMachineTests {
     @Test("a response PDU from a client and a malformed bind end the connection with protocolError")
     func protocolErrors() {
         var session = machine()
-        let actions = session.frameReceived(frame(1, .bindResponse(BindResponse(result: LDAPResult(resultCode: .success)))), now: Self.start)
+        let actions = session.frameReceived(
+            frame(1, .bindResponse(BindResponse(result: LDAPResult(resultCode: .success)))), now: Self.start)
         guard case .disconnect(let notice)? = actions.last else {
             Issue.record("expected disconnect")
             return
         }
         #expect(notice?.messageID == 0)
         var malformed = machine()
-        let broken = LDAPFrame(messageID: 1, operationTag: OperationTag.bindRequest, bytes: ByteBuffer(bytes: [0x30, 0x03, 0x02, 0x01, 0x01]))
+        let broken = LDAPFrame(
+            messageID: 1, operationTag: OperationTag.bindRequest,
+            bytes: ByteBuffer(bytes: [0x30, 0x03, 0x02, 0x01, 0x01]))
         guard case .disconnect = malformed.frameReceived(broken, now: Self.start).last else {
             Issue.record("expected disconnect")
             return
@@ -250,7 +262,10 @@ struct SessionStateMachineTests {
         var session = machine()
         _ = session.frameReceived(search(2), now: Self.start)
         _ = session.upstreamOpened()
-        #expect(session.frameReceived(frame(3, .unbindRequest), now: Self.start) == [.closeUpstream, .disconnect(notice: nil)])
+        #expect(
+            session.frameReceived(frame(3, .unbindRequest), now: Self.start) == [
+                .closeUpstream, .disconnect(notice: nil),
+            ])
         #expect(session.frameReceived(search(4), now: Self.start).isEmpty)
     }
 }

@@ -40,7 +40,8 @@ public struct LDAPDecodingError: Error, Hashable, Sendable, CustomStringConverti
     @inline(never) @usableFromInline static func invalidLength(_ why: String) -> Self {
         .init(.invalidLength, why)
     }
-    @inline(never) @usableFromInline static func unexpectedTag(expected: BERTag, found: UInt8, in what: String) -> Self {
+    @inline(never) @usableFromInline static func unexpectedTag(expected: BERTag, found: UInt8, in what: String) -> Self
+    {
         if found & 0xDF == expected.rawValue & 0xDF {
             let form = found & 0x20 != 0 ? "constructed" : "primitive"
             return .init(.unexpectedTag, "\(what): \(expected) must not use the \(form) form")

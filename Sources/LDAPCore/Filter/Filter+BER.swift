@@ -6,14 +6,17 @@ extension Filter {
         self = try Self.read(from: &reader, remainingDepth: maxDepth, limit: maxDepth)
     }
 
-    static func read(from reader: inout BERReader, remainingDepth: Int, limit: Int) throws(LDAPDecodingError) -> Filter {
+    static func read(from reader: inout BERReader, remainingDepth: Int, limit: Int) throws(LDAPDecodingError) -> Filter
+    {
         guard remainingDepth > 0 else { throw .nestingTooDeep(limit: limit) }
         guard let tag = reader.nextTag else { throw .truncated("Filter") }
         switch tag {
         case 0xA0, 0xA1:
             var set = try reader.readAnyConstructed("Filter.and/or").reader
             var elements: [Filter] = []
-            while !set.isAtEnd { elements.append(try read(from: &set, remainingDepth: remainingDepth - 1, limit: limit)) }
+            while !set.isAtEnd {
+                elements.append(try read(from: &set, remainingDepth: remainingDepth - 1, limit: limit))
+            }
             return tag == 0xA0 ? .and(elements) : .or(elements)
         case 0xA2:
             var inner = try reader.readConstructed(.contextConstructed(2), "Filter.not")
@@ -28,7 +31,8 @@ extension Filter {
         case 0xA8: return .approxMatch(try AttributeValueAssertion(from: &reader, tag: .contextConstructed(8)))
         case 0xA9: return .extensibleMatch(try MatchingRuleAssertion(from: &reader))
         default:
-            throw LDAPDecodingError.unexpectedTag(expected: .contextConstructed(0), found: tag, in: "Filter (no such choice)")
+            throw LDAPDecodingError.unexpectedTag(
+                expected: .contextConstructed(0), found: tag, in: "Filter (no such choice)")
         }
     }
 

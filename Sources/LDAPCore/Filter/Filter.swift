@@ -44,7 +44,9 @@ public struct SubstringFilter: Hashable, Sendable {
     public var any: [ByteBuffer]
     public var final: ByteBuffer?
 
-    public init(attributeDescription: String, initial: ByteBuffer? = nil, any: [ByteBuffer] = [], final: ByteBuffer? = nil) {
+    public init(
+        attributeDescription: String, initial: ByteBuffer? = nil, any: [ByteBuffer] = [], final: ByteBuffer? = nil
+    ) {
         self.attributeDescription = attributeDescription
         self.initial = initial
         self.any = any

@@ -24,7 +24,9 @@ public struct LDAPFrame: Hashable, Sendable {
 
     /// Builds a frame from a message (encoding it).
     public init(_ message: LDAPMessage, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
-        self.init(messageID: message.messageID, operationTag: message.protocolOp.tag, bytes: message.encoded(allocator: allocator))
+        self.init(
+            messageID: message.messageID, operationTag: message.protocolOp.tag,
+            bytes: message.encoded(allocator: allocator))
     }
 }
 

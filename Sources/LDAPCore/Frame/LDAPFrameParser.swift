@@ -78,7 +78,9 @@ public struct LDAPFrameParser: Sendable {
             if header.tag & 0x20 != 0 {
                 guard depth + 1 <= maxDepth else { throw .nestingTooDeep(limit: maxDepth) }
                 let contentStart = index + header.headerLength
-                try walk(buffer, from: contentStart, to: contentStart + header.contentLength, depth: depth + 1, maxDepth: maxDepth)
+                try walk(
+                    buffer, from: contentStart, to: contentStart + header.contentLength, depth: depth + 1,
+                    maxDepth: maxDepth)
             }
             index += header.totalLength
         }

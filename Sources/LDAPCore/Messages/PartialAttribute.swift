@@ -67,7 +67,8 @@ public struct SearchResultEntry: Hashable, Sendable {
     public init(from reader: inout BERReader) throws(LDAPDecodingError) {
         var sequence = try reader.readConstructed(Self.tag, "SearchResultEntry")
         objectName = try sequence.readString("SearchResultEntry.objectName")
-        attributes = try PartialAttribute.readList(from: &sequence, "SearchResultEntry.attributes", requireValues: false)
+        attributes = try PartialAttribute.readList(
+            from: &sequence, "SearchResultEntry.attributes", requireValues: false)
         try sequence.finish("SearchResultEntry")
     }
 

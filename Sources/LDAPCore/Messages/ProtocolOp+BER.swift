@@ -58,7 +58,8 @@ extension ProtocolOp {
             self = .delResponse(try LDAPResult(from: &reader, tag: .applicationConstructed(11), "DelResponse"))
         case OperationTag.modifyDNRequest: self = .modifyDNRequest(try ModifyDNRequest(from: &reader))
         case OperationTag.modifyDNResponse:
-            self = .modifyDNResponse(try LDAPResult(from: &reader, tag: .applicationConstructed(13), "ModifyDNResponse"))
+            self = .modifyDNResponse(
+                try LDAPResult(from: &reader, tag: .applicationConstructed(13), "ModifyDNResponse"))
         case OperationTag.compareRequest: self = .compareRequest(try CompareRequest(from: &reader))
         case OperationTag.compareResponse:
             self = .compareResponse(try LDAPResult(from: &reader, tag: .applicationConstructed(15), "CompareResponse"))

@@ -30,7 +30,9 @@ public final class BindGate: Sendable {
 
     public static let deniedText = "invalid credentials"
 
-    public init(directory: UpstreamDirectory, provider: any SecondFactorProvider, settings: GateSettings, audit: any AuditSink) {
+    public init(
+        directory: UpstreamDirectory, provider: any SecondFactorProvider, settings: GateSettings, audit: any AuditSink
+    ) {
         self.directory = directory
         self.provider = provider
         self.settings = settings
@@ -39,14 +41,17 @@ public final class BindGate: Sendable {
 
     /// Runs the gate for one bind request (already screened by the session: simple, version 3,
     /// not unauthenticated).
-    public func authenticate(_ request: BindRequest, controls: [LDAPControl]?, clientAddress: String?) async -> GateDecision {
+    public func authenticate(_ request: BindRequest, controls: [LDAPControl]?, clientAddress: String?) async
+        -> GateDecision
+    {
         let started = ContinuousClock.now
         var event = AuditEvent(
             user: request.name, clientAddress: clientAddress, rule: "second-factor", provider: provider.name,
             outcome: .denied, latencyMilliseconds: 0)
         let decision = await decide(request, controls: controls, clientAddress: clientAddress, event: &event)
         let elapsed = ContinuousClock.now - started
-        event.latencyMilliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        event.latencyMilliseconds =
+            Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         audit.record(event)
         return decision
     }
@@ -56,7 +61,8 @@ public final class BindGate: Sendable {
     ) async -> GateDecision {
         guard case .simple(let secret) = request.authentication else {
             event.rule = "sasl-refused"
-            return .deny(LDAPResult(resultCode: .authMethodNotSupported, diagnosticMessage: "SASL binds are not supported"))
+            return .deny(
+                LDAPResult(resultCode: .authMethodNotSupported, diagnosticMessage: "SASL binds are not supported"))
         }
         if secret.isEmpty && request.name.isEmpty {
             event.rule = "anonymous-bind"
@@ -75,7 +81,9 @@ public final class BindGate: Sendable {
             event.rule = "directory-unavailable"
             event.outcome = .error
             event.reason = reason
-            return .deny(LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later"))
+            return .deny(
+                LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later")
+            )
         case .answered(let answer, let server):
             event.server = server.description
             response = answer
@@ -119,7 +127,8 @@ public final class BindGate: Sendable {
             return .unavailable(reason: "\(error)")
         }
         event.user = username
-        let outcome = await provider.verify(FactorRequest(username: username, dn: dn, code: code, clientAddress: clientAddress))
+        let outcome = await provider.verify(
+            FactorRequest(username: username, dn: dn, code: code, clientAddress: clientAddress))
         switch outcome {
         case .accepted: break
         case .rejected(let reason): event.reason = reason
@@ -137,7 +146,9 @@ public final class BindGate: Sendable {
         case .unavailable(let reason):
             event.outcome = .error
             event.reason = reason
-            return .deny(LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later"))
+            return .deny(
+                LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later")
+            )
         case .answered(let response, let server):
             event.server = server.description
             guard case .bindResponse(let bind) = response.protocolOp, bind.result.resultCode == .success else {
@@ -154,7 +165,9 @@ public final class BindGate: Sendable {
     /// The first value of the first attribute in `attributes` the entry has.
     static func username(in entry: SearchResultEntry, attributes: [String]) -> String? {
         for attribute in attributes {
-            if let value = entry.values(of: attribute)?.first, let text = value.getString(at: value.readerIndex, length: value.readableBytes), !text.isEmpty {
+            if let value = entry.values(of: attribute)?.first,
+                let text = value.getString(at: value.readerIndex, length: value.readableBytes), !text.isEmpty
+            {
                 return text
             }
         }

@@ -31,7 +31,10 @@ public enum OTPSplitter: Sendable, Hashable {
             guard count > 0, bytes.count > count else { return nil }
             let code = bytes[(bytes.count - count)...]
             guard code.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-            return (SensitiveBytes(ByteBuffer(bytes: bytes[..<(bytes.count - count)])), String(decoding: code, as: UTF8.self))
+            return (
+                SensitiveBytes(ByteBuffer(bytes: bytes[..<(bytes.count - count)])),
+                String(decoding: code, as: UTF8.self)
+            )
         }
     }
 }

@@ -14,7 +14,10 @@ public final class LDAPListener: Sendable {
         public var maxConnections: Int
         public var frameLimits: LDAPFrameLimits
 
-        public init(plain: SocketAddress?, ldaps: SocketAddress?, maxConnections: Int = 10_000, frameLimits: LDAPFrameLimits = LDAPFrameLimits()) {
+        public init(
+            plain: SocketAddress?, ldaps: SocketAddress?, maxConnections: Int = 10_000,
+            frameLimits: LDAPFrameLimits = LDAPFrameLimits()
+        ) {
             self.plain = plain
             self.ldaps = ldaps
             self.maxConnections = maxConnections
@@ -28,7 +31,9 @@ public final class LDAPListener: Sendable {
     private let channels = NIOLockedValueBox<[Channel]>([])
     private let openConnections = NIOLockedValueBox(0)
 
-    public init(settings: Settings, services: ProxyServices, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        settings: Settings, services: ProxyServices, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.settings = settings
         self.services = services
         self.group = group
@@ -98,7 +103,8 @@ public final class LDAPListener: Sendable {
                     try pipeline.addHandler(ByteToMessageHandler(LDAPFrameDecoder(limits: limits)))
                     try pipeline.addHandler(MessageToByteHandler(LDAPFrameEncoder()))
                     try pipeline.addHandler(
-                        ClientSessionHandler(services: services, tlsActive: tls, clientAddress: channel.remoteAddress?.ipAddress))
+                        ClientSessionHandler(
+                            services: services, tlsActive: tls, clientAddress: channel.remoteAddress?.ipAddress))
                 }
             }
     }

@@ -11,7 +11,10 @@ public struct ProxyServices: Sendable {
     public var tlsContext: NIOSSLContext?
     public var logger: Logger
 
-    public init(gate: BindGate, directory: UpstreamDirectory, session: SessionConfiguration, tlsContext: NIOSSLContext?, logger: Logger) {
+    public init(
+        gate: BindGate, directory: UpstreamDirectory, session: SessionConfiguration, tlsContext: NIOSSLContext?,
+        logger: Logger
+    ) {
         self.gate = gate
         self.directory = directory
         self.session = session

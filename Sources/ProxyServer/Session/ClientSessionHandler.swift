@@ -50,7 +50,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 metadata: ["client": "\(clientAddress ?? "?")", "error": "\(decoding.message)"])
             run(machine.decodingFailed(decoding))
         } else {
-            services.logger.debug("client connection error", metadata: ["client": "\(clientAddress ?? "?")", "error": "\(error)"])
+            services.logger.debug(
+                "client connection error", metadata: ["client": "\(clientAddress ?? "?")", "error": "\(error)"])
             context.close(promise: nil)
         }
     }
@@ -74,7 +75,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
         for action in actions {
             switch action {
             case .send(let message):
-                context.writeAndFlush(wrapOutboundOut(LDAPFrame(message, allocator: context.channel.allocator)), promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(LDAPFrame(message, allocator: context.channel.allocator)), promise: nil)
             case .relayToClient(let frame):
                 context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
             case .startGate(let messageID, let request, let controls):
@@ -99,7 +101,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func startGate(messageID: Int32, request: BindRequest, controls: [LDAPControl]?, context: ChannelHandlerContext) {
+    private func startGate(
+        messageID: Int32, request: BindRequest, controls: [LDAPControl]?, context: ChannelHandlerContext
+    ) {
         let promise = context.eventLoop.makePromise(of: GateDecision.self)
         let gate = services.gate
         let client = clientAddress
@@ -158,7 +162,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     static func result(for error: Error) -> LDAPResult {
-        if let refused = error as? UpstreamDirectory.ClientBindRefused, case .bindResponse(let bind) = refused.response.protocolOp {
+        if let refused = error as? UpstreamDirectory.ClientBindRefused,
+            case .bindResponse(let bind) = refused.response.protocolOp
+        {
             return bind.result
         }
         return LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later")

@@ -15,7 +15,9 @@ extension SessionStateMachine {
             actions = [.send(response)]
         case .deny(let result):
             identity = nil
-            actions = [.send(LDAPMessage(messageID: messageID, protocolOp: .bindResponse(BindResponse(result: result))))]
+            actions = [
+                .send(LDAPMessage(messageID: messageID, protocolOp: .bindResponse(BindResponse(result: result))))
+            ]
         }
         // Process what arrived during the bind, in order, until another bind starts.
         while bindInProgress == nil, !closed, !held.isEmpty {

@@ -96,18 +96,27 @@ public struct SessionStateMachine: Sendable {
         identity = nil
         let id = frame.messageID
         func answer(_ code: ResultCode, _ text: String) -> [SessionAction] {
-            actions + [.send(LDAPMessage(messageID: id, protocolOp: .bindResponse(BindResponse(result: LDAPResult(resultCode: code, diagnosticMessage: text)))))]
+            actions + [
+                .send(
+                    LDAPMessage(
+                        messageID: id,
+                        protocolOp: .bindResponse(
+                            BindResponse(result: LDAPResult(resultCode: code, diagnosticMessage: text)))))
+            ]
         }
         guard request.version == 3 else {
             return answer(.protocolError, "only LDAP version 3 is supported (RFC 4511 §4.2.1)")
         }
         switch request.authentication {
         case .sasl(let mechanism, _):
-            return answer(.authMethodNotSupported, "SASL (\(mechanism)) binds are not supported by this proxy; use a simple bind over TLS")
+            return answer(
+                .authMethodNotSupported,
+                "SASL (\(mechanism)) binds are not supported by this proxy; use a simple bind over TLS")
         case .simple(let password):
             if password.isEmpty && !request.name.isEmpty {
                 // An unauthenticated bind (RFC 4513 §5.1.2) must never pass as a success.
-                return answer(.invalidCredentials, "a bind with a name and an empty password is not allowed (RFC 4513 §5.1.2)")
+                return answer(
+                    .invalidCredentials, "a bind with a name and an empty password is not allowed (RFC 4513 §5.1.2)")
             }
             if password.isEmpty && !configuration.relayAnonymousBinds {
                 return answer(.inappropriateAuthentication, "anonymous binds are not allowed (RFC 4513 §5.1.1)")
@@ -143,16 +152,27 @@ public struct SessionStateMachine: Sendable {
         guard request.requestName == ExtendedRequest.startTLSOID else { return relay(frame) }
         let id = frame.messageID
         func answer(_ code: ResultCode, _ text: String) -> [SessionAction] {
-            [.send(LDAPMessage(messageID: id, protocolOp: .extendedResponse(ExtendedResponse(result: LDAPResult(resultCode: code, diagnosticMessage: text), responseName: ExtendedRequest.startTLSOID))))]
+            [
+                .send(
+                    LDAPMessage(
+                        messageID: id,
+                        protocolOp: .extendedResponse(
+                            ExtendedResponse(
+                                result: LDAPResult(resultCode: code, diagnosticMessage: text),
+                                responseName: ExtendedRequest.startTLSOID))))
+            ]
         }
         // RFC 4511 §4.14.1 and RFC 4513 §3.1.1.
         if tlsActive { return answer(.operationsError, "TLS is already established on this connection") }
-        if !configuration.startTLSAvailable { return answer(.protocolError, "StartTLS is not configured on this listener") }
+        if !configuration.startTLSAvailable {
+            return answer(.protocolError, "StartTLS is not configured on this listener")
+        }
         if !outstanding.isEmpty { return answer(.operationsError, "StartTLS refused: operations are outstanding") }
         tlsActive = true
         let response = LDAPMessage(
             messageID: id,
-            protocolOp: .extendedResponse(ExtendedResponse(result: LDAPResult(resultCode: .success), responseName: ExtendedRequest.startTLSOID)))
+            protocolOp: .extendedResponse(
+                ExtendedResponse(result: LDAPResult(resultCode: .success), responseName: ExtendedRequest.startTLSOID)))
         return [.startTLS(response: response)]
     }
 
