@@ -91,10 +91,8 @@ public final class LDAPListener: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if count > maxConnections {
-                        // Over the limit: say so (RFC 4511 §4.4.1) and close.
                         try pipeline.addHandler(MessageToByteHandler(LDAPFrameEncoder()))
-                        let notice = LDAPFrame(.noticeOfDisconnection(.busy, "too many connections; try again later"))
-                        channel.writeAndFlush(notice).whenComplete { _ in channel.close(promise: nil) }
+                        try pipeline.addHandler(OverLimitHandler())
                         return
                     }
                     if tls, let context = services.tlsContext {
@@ -113,4 +111,19 @@ public final class LDAPListener: Sendable {
 public struct ListenerError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Answers a connection over `listen.max_connections` with a Notice of Disconnection
+/// (busy, RFC 4511 §4.4.1) once it is active, then closes it.
+final class OverLimitHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = LDAPFrame
+
+    func channelActive(context: ChannelHandlerContext) {
+        let notice = LDAPFrame(.noticeOfDisconnection(.busy, "too many connections; try again later"))
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(notice)).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }
