@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "LDAPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -47,6 +48,11 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "UserStore",
@@ -55,15 +61,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
-            name: "Configuration",
+            name: "ProxyConfig",
             dependencies: [
                 "LDAPCore",
                 .product(name: "Yams", package: "Yams"),
-            ]),
+            ],
+            path: "Sources/Configuration"),
         .target(
             name: "ProxyServer",
             dependencies: [
                 "LDAPNIO", "Upstream", "SecondFactor",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -74,7 +82,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Configuration", "ProxyServer", "Upstream", "SecondFactor", "UserStore", "QRCode",
+                "ProxyConfig", "ProxyServer", "Upstream", "SecondFactor", "UserStore", "QRCode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -85,14 +93,14 @@ let package = Package(
         .executableTarget(
             name: "ldap-mfa-proxy",
             dependencies: [
-                "App", "QRCode", "Configuration", "LDAPCore", "SecondFactor", "UserStore",
+                "App", "QRCode", "ProxyConfig", "LDAPCore", "SecondFactor", "UserStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .target(name: "QRCode"),
         .testTarget(name: "LDAPCoreTests", dependencies: ["LDAPCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "ProxyConfigTests", dependencies: ["ProxyConfig"], path: "Tests/ConfigurationTests"),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore"]),
         .testTarget(name: "SecondFactorTests", dependencies: ["SecondFactor"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up of what the tests and the development scripts need on Debian 12:
-#   - Debian packages: slapd ldap-utils libsqlite3-dev python3-venv openssl
+#   - Debian packages: slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils
 #   - a Python venv at $REPO/.venv with ldap3 and pytest
+#   - a second venv at $REPO/.venv-privacyidea with privacyIDEA (a real MFA server for the tests)
 #   - the system slapd service kept stopped (the project starts its own instances,
 #     see scripts/slapd/start.sh)
 # Quiet when everything is already there; prints what it does and fails loudly otherwise.
@@ -13,7 +14,8 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$REPO/.venv}"
-PKGS=(slapd ldap-utils libsqlite3-dev python3-venv openssl)
+VENV_PI="${VENV_PI:-$REPO/.venv-privacyidea}"
+PKGS=(slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils)
 PIP_PKGS=("ldap3==2.9.1" "pytest")
 
 die() {
@@ -130,4 +132,23 @@ if ! venv_ok; then
     fi
     quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PIP_PKGS[@]}"
     venv_ok || die "venv $VENV still cannot import ldap3 and pytest"
+fi
+
+# ---------------------------------------------------------------- system FreeRADIUS stays off
+# The tests run their own FreeRADIUS (scripts/freeradius/start.sh) on their own ports.
+if pgrep -x freeradius >/dev/null 2>&1 && [[ -s /run/freeradius/freeradius.pid ]]; then
+    echo "install-deps: stopping the system freeradius service"
+    as_root service freeradius stop >/dev/null 2>&1 || true
+fi
+
+# ---------------------------------------------------------------- privacyIDEA venv
+pi_ok() {
+    [[ -x "$VENV_PI/bin/pi-manage" ]] && "$VENV_PI/bin/python" -c 'import privacyidea' >/dev/null 2>&1
+}
+if ! pi_ok; then
+    echo "install-deps: creating venv $VENV_PI (privacyidea; about a minute)"
+    rm -rf "$VENV_PI"
+    quiet "${PYTHON:-/usr/bin/python3}" -m venv "$VENV_PI"
+    quiet "$VENV_PI/bin/python" -m pip install -q --disable-pip-version-check privacyidea
+    pi_ok || die "venv $VENV_PI still cannot import privacyidea"
 fi

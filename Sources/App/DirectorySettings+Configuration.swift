@@ -1,6 +1,6 @@
-import Configuration
 import LDAPCore
 import NIOCore
+import ProxyConfig
 import Upstream
 
 extension DirectorySettings {

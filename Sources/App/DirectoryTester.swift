@@ -1,6 +1,6 @@
-import Configuration
 import LDAPCore
 import NIOCore
+import ProxyConfig
 import Upstream
 
 /// The `test` command: binds to each server with each configured bind type and says what

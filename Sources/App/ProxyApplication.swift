@@ -1,8 +1,8 @@
-import Configuration
 import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import ProxyConfig
 import ProxyServer
 import SecondFactor
 import ServiceLifecycle
@@ -28,12 +28,18 @@ public struct ProxyApplication: Sendable {
             store: TOTPStoreAdapter(store: store), parameters: try Self.totpParameters(configuration))
         var auditLogger = Logger(label: "audit")
         auditLogger.logLevel = .info
+        let policy = Self.policy(configuration)
         let gate = BindGate(
             directory: directory, provider: provider,
             settings: GateSettings(
                 otpSplitter: Self.splitter(configuration),
-                usernameAttributes: configuration.directory.usernameAttributes),
-            audit: LoggerAuditSink(logger: auditLogger))
+                usernameAttributes: configuration.directory.usernameAttributes,
+                policy: policy),
+            audit: LoggerAuditSink(logger: auditLogger),
+            records: UserRecordsAdapter(store: store),
+            groups: GroupResolver(directory: directory, baseDN: configuration.directory.baseDN.description),
+            lockout: LockoutTracker(rules: Self.lockoutRules(configuration)),
+            cache: BindCache(timeToLive: Self.bindCacheTTL(configuration)))
         let listen = configuration.listen
         let tlsContext = try listen.tls.map { try Self.serverTLSContext($0) }
         let services = ProxyServices(

@@ -1,6 +1,6 @@
-import Configuration
 import Crypto
 import Foundation
+import ProxyConfig
 import UserStore
 
 extension SQLiteUserStore {

@@ -1,6 +1,6 @@
 import App
 import ArgumentParser
-import Configuration
+import ProxyConfig
 import Foundation
 import LDAPCore
 import Logging

@@ -9,15 +9,32 @@ public struct GateSettings: Sendable {
     /// Attributes tried in order to find the user's name for the second factor (e.g. `uid`, or
     /// `userPrincipalName` then `sAMAccountName`).
     public var usernameAttributes: [String]
+    public var policy: MFAPolicy
 
-    public init(otpSplitter: OTPSplitter, usernameAttributes: [String]) {
+    public init(otpSplitter: OTPSplitter, usernameAttributes: [String], policy: MFAPolicy = MFAPolicy()) {
         self.otpSplitter = otpSplitter
         self.usernameAttributes = usernameAttributes
+        self.policy = policy
     }
 }
 
-/// Decides a simple bind: the directory must accept the password and the second factor must
-/// pass; then the directory's own BindResponse is relayed.
+/// Decides a simple bind: the directory must accept the password and, unless a rule exempts the
+/// user, the second factor must pass; then the directory's own BindResponse is relayed.
+///
+/// Order of the checks, each a rule named in the audit event:
+/// 1. `locked-out`: too many recent failures for this user or client address; refused without
+///    contacting the directory.
+/// 2. `exempt-network`, `exempt-dn`, `exempt-subtree`; then, when groups matter, `exempt-group`
+///    and `not-in-required-group` (membership read with the query identity): the whole password
+///    goes to the directory and its answer is final.
+/// 3. `user-not-found`: the entry or its username attribute is missing.
+/// 4. `no-user-match`: the store has no record of the user and `require_user_match` is on (deny);
+///    with it off, `no-user-record` lets the user in on the primary bind alone.
+/// 5. `bind-cache`: the same DN and full secret passed within the cache's time to live.
+/// 6. `no-code`: no code could be split off the password.
+/// 7. `directory-rejected`: the directory refused the password.
+/// 8. `second-factor`: the provider's verdict; `fail-safe` when it was unreachable and
+///    `fail_mode` is safe, `provider-unavailable` when it was unreachable and secure.
 ///
 /// A denial is invalidCredentials (49) with a diagnostic that never says which factor failed;
 /// only "the directory is unreachable" (52) and the directory's non-49 answers (e.g.
@@ -27,16 +44,30 @@ public final class BindGate: Sendable {
     let provider: any SecondFactorProvider
     let settings: GateSettings
     let audit: any AuditSink
+    let records: (any UserRecords)?
+    let groups: GroupResolver?
+    let lockout: LockoutTracker
+    let cache: BindCache
 
     public static let deniedText = "invalid credentials"
+    static let denied = LDAPResult(resultCode: .invalidCredentials, diagnosticMessage: deniedText)
+    static let unavailable = LDAPResult(
+        resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later")
 
     public init(
-        directory: UpstreamDirectory, provider: any SecondFactorProvider, settings: GateSettings, audit: any AuditSink
+        directory: UpstreamDirectory, provider: any SecondFactorProvider, settings: GateSettings, audit: any AuditSink,
+        records: (any UserRecords)? = nil, groups: GroupResolver? = nil,
+        lockout: LockoutTracker = LockoutTracker(rules: LockoutRules(maxFailures: 0, maxFailuresPerAddress: 0)),
+        cache: BindCache = BindCache(timeToLive: .zero)
     ) {
         self.directory = directory
         self.provider = provider
         self.settings = settings
         self.audit = audit
+        self.records = records
+        self.groups = groups
+        self.lockout = lockout
+        self.cache = cache
     }
 
     /// Runs the gate for one bind request (already screened by the session: simple, version 3,
@@ -67,110 +98,41 @@ public final class BindGate: Sendable {
         if secret.isEmpty && request.name.isEmpty {
             event.rule = "anonymous-bind"
             event.provider = nil
-            return await relayAnonymous(request, controls: controls, event: &event)
+            return await relay(request, controls: controls, event: &event, countFailures: false)
         }
-        guard let (password, code) = settings.otpSplitter.split(secret) else {
-            event.rule = "no-code"
-            event.reason = "the password carries no one-time code"
+        let dn = try? DistinguishedName(parsing: request.name)
+        let lockKey = dn.map { $0.normalized.description } ?? asciiLowercased(request.name)
+        let context = Context(request: request, controls: controls, clientAddress: clientAddress, lockKey: lockKey)
+        if lockout.isLocked(user: lockKey, address: clientAddress) {
+            event.rule = "locked-out"
+            event.reason = "too many failed binds recently"
             return .deny(Self.denied)
         }
-        let primary = BindRequest(version: request.version, name: request.name, authentication: .simple(password))
-        let response: LDAPMessage
-        switch await directory.authenticate(primary, controls: controls) {
-        case .unavailable(let reason):
-            event.rule = "directory-unavailable"
-            event.outcome = .error
-            event.reason = reason
-            return .deny(
-                LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later")
-            )
-        case .answered(let answer, let server):
-            event.server = server.description
-            response = answer
+        if let rule = await exemption(dn: dn, clientAddress: clientAddress, event: &event) {
+            event.rule = rule
+            event.provider = nil
+            return await relay(request, controls: controls, event: &event, context: context)
         }
-        guard case .bindResponse(let bindResponse) = response.protocolOp else {
-            event.rule = "directory-rejected"
-            return .deny(Self.denied)
-        }
-        guard bindResponse.result.resultCode == .success else {
-            event.rule = "directory-rejected"
-            event.reason = "directory answered \(bindResponse.result.resultCode)"
-            if bindResponse.result.resultCode == .invalidCredentials { return .deny(Self.denied) }
-            return .deny(bindResponse.result)
-        }
-        let outcome = await secondFactor(request.name, code: code, clientAddress: clientAddress, event: &event)
-        guard outcome == .accepted else {
-            await directory.scrubIdentity(request.name)
-            return .deny(Self.denied)
-        }
-        event.outcome = .allowed
-        return .allow(response: response, identity: primary)
+        return await gated(context, secret: secret, event: &event)
     }
 
-    private func secondFactor(_ dn: String, code: String, clientAddress: String?, event: inout AuditEvent) async
-        -> FactorOutcome
-    {
-        let username: String
+    struct Context {
+        let request: BindRequest
+        let controls: [LDAPControl]?
+        let clientAddress: String?
+        let lockKey: String
+    }
+
+    /// The exempting rule, if any. A group lookup that fails exempts nobody.
+    private func exemption(dn: DistinguishedName?, clientAddress: String?, event: inout AuditEvent) async -> String? {
+        let policy = settings.policy
+        if let rule = policy.exemption(dn: dn, clientAddress: clientAddress) { return rule }
+        guard policy.needsGroups, let dn, let groups else { return nil }
         do {
-            guard let entry = try await directory.readEntry(dn, attributes: settings.usernameAttributes),
-                let name = Self.username(in: entry, attributes: settings.usernameAttributes)
-            else {
-                event.rule = "user-not-found"
-                event.reason = "no \(settings.usernameAttributes.joined(separator: "/")) on the bound entry"
-                return .rejected(reason: "user not found")
-            }
-            username = name
+            return policy.exemption(groups: try await groups.groups(of: dn))
         } catch {
-            event.rule = "user-lookup-failed"
-            event.outcome = .error
-            event.reason = "\(error)"
-            return .unavailable(reason: "\(error)")
+            event.reason = "group lookup failed, second factor required: \(error)"
+            return nil
         }
-        event.user = username
-        let outcome = await provider.verify(
-            FactorRequest(username: username, dn: dn, code: code, clientAddress: clientAddress))
-        switch outcome {
-        case .accepted: break
-        case .rejected(let reason): event.reason = reason
-        case .unavailable(let reason):
-            event.outcome = .error
-            event.reason = reason
-        }
-        return outcome
-    }
-
-    private func relayAnonymous(_ request: BindRequest, controls: [LDAPControl]?, event: inout AuditEvent) async
-        -> GateDecision
-    {
-        switch await directory.authenticate(request, controls: controls) {
-        case .unavailable(let reason):
-            event.outcome = .error
-            event.reason = reason
-            return .deny(
-                LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later")
-            )
-        case .answered(let response, let server):
-            event.server = server.description
-            guard case .bindResponse(let bind) = response.protocolOp, bind.result.resultCode == .success else {
-                if case .bindResponse(let bind) = response.protocolOp { return .deny(bind.result) }
-                return .deny(Self.denied)
-            }
-            event.outcome = .allowed
-            return .allow(response: response, identity: nil)
-        }
-    }
-
-    static let denied = LDAPResult(resultCode: .invalidCredentials, diagnosticMessage: deniedText)
-
-    /// The first value of the first attribute in `attributes` the entry has.
-    static func username(in entry: SearchResultEntry, attributes: [String]) -> String? {
-        for attribute in attributes {
-            if let value = entry.values(of: attribute)?.first,
-                let text = value.getString(at: value.readerIndex, length: value.readableBytes), !text.isEmpty
-            {
-                return text
-            }
-        }
-        return nil
     }
 }

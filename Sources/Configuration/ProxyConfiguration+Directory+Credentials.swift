@@ -1,0 +1,117 @@
+import LDAPCore
+
+extension ProxyConfiguration.Directory {
+    /// The variable that supplies the service account's password; it wins over `directory.bind_password_file`.
+    public static let bindPasswordVariable = "LDAP_MFA_PROXY_BIND_PASSWORD"
+
+    private static let passwordFix =
+        "put it in a file and set bind_password_file, or set \(bindPasswordVariable)"
+
+    /// Reads `directory.bind_dn` and the password, as the query bind type needs them; refuses an inline password.
+    static func decodeCredentials(
+        _ section: ConfigReader.Section, _ reader: ConfigReader, queries: BindType
+    ) -> (DistinguishedName?, SecretValue?) {
+        reader.neverSuggest("bind_password", in: section)
+        if let inline = reader.node("bind_password", in: section) {
+            reader.problem(
+                "directory.bind_password", "a password written in the configuration is refused",
+                fix: passwordFix, at: inline)
+        }
+        let passwordFile = reader.filePath("bind_password_file", in: section, mustBeReadable: false)
+        let variable = reader.environment[bindPasswordVariable]
+        switch queries {
+        case .anonymous:
+            if reader.node("bind_dn", in: section) != nil || passwordFile != nil || variable != nil {
+                reader.warning(
+                    "directory.bind_dn", "the bind DN and password are not used with bind type anonymous",
+                    fix: "remove them, or set directory.bind_type.queries to ssl or simple")
+            }
+            return (nil, nil)
+        case .windows:
+            // Reported as unsupported with the bind type; a Windows bind name is not a DN, so it is not parsed.
+            _ = reader.string("bind_dn", in: section)
+            return (nil, nil)
+        case .simple, .ssl:
+            let bindDN = reader.distinguishedName("bind_dn", in: section)
+            if reader.node("bind_dn", in: section).map(\.isNull) ?? true {
+                reader.problem(
+                    "directory.bind_dn", "bind type \(queries.rawValue) for queries needs a bind DN",
+                    fix: "set directory.bind_dn to the service account's DN, or set directory.bind_type.queries "
+                        + "to anonymous")
+            }
+            return (bindDN, password(file: passwordFile, variable: variable, queries: queries, reader))
+        }
+    }
+
+    private static func password(
+        file: String?, variable: String?, queries: BindType, _ reader: ConfigReader
+    ) -> SecretValue? {
+        let key = "directory.bind_password_file"
+        if let variable {
+            if file != nil {
+                reader.warning(
+                    key, "\(bindPasswordVariable) is set and wins; the file is not read",
+                    fix: "set only one of them")
+            }
+            guard !variable.isEmpty else {
+                reader.problem(
+                    key, "\(bindPasswordVariable) is set but empty", fix: "give it the password, or unset it")
+                return nil
+            }
+            return SecretValue(variable)
+        }
+        guard let file else {
+            reader.problem(
+                key, "bind type \(queries.rawValue) for queries needs a password",
+                fix: "set directory.bind_password_file to a file holding it, or set \(bindPasswordVariable)")
+            return nil
+        }
+        switch FileReading.secret(at: file) {
+        case .success(let secret):
+            return secret
+        case .failure(.unreadable(let reason)):
+            reader.problem(
+                key, "cannot read '\(file)': \(reason)",
+                fix: "create the file holding only the password (one trailing line break is ignored) and let the "
+                    + "proxy's user read it, or set \(bindPasswordVariable)")
+        case .failure(.empty):
+            reader.problem(
+                key, "the password file '\(file)' is empty",
+                fix: "write the password into it, or set \(bindPasswordVariable)")
+        }
+        return nil
+    }
+
+    /// Checks that each server can carry each bind type as configured, and warns where passwords travel in clear.
+    static func checkSecurity(of servers: [ServerEndpoint], bindType: BindTypes, _ reader: ConfigReader) {
+        var uses: [(use: String, type: BindType)] = []
+        if bindType.queries == bindType.authentications {
+            uses = [("queries and authentications", bindType.queries)]
+        } else {
+            uses = [("queries", bindType.queries), ("authentications", bindType.authentications)]
+        }
+        for (index, server) in servers.enumerated() {
+            let path = "directory.servers[\(index)]"
+            for (use, type) in uses where type != .windows {
+                switch server.security(for: type) {
+                case nil:
+                    reader.problem(
+                        path, "bind type ssl (for \(use)) needs TLS, but starttls is false for \(server)",
+                        fix: "use an ldaps:// URL, remove starttls: false, or choose bind type simple")
+                case .plain? where type != .anonymous && !server.isLoopback:
+                    let whose =
+                        switch use {
+                        case "queries": "the proxy's bind password"
+                        case "authentications": "users' passwords"
+                        default: "the proxy's and users' passwords"
+                        }
+                    reader.warning(
+                        path, "\(whose) would travel unencrypted to \(server) (bind type \(type.rawValue) for \(use))",
+                        fix: "use bind type ssl, an ldaps:// URL, or starttls: true")
+                default:
+                    break
+                }
+            }
+        }
+    }
+}
