@@ -65,8 +65,7 @@ let package = Package(
             dependencies: [
                 "LDAPCore",
                 .product(name: "Yams", package: "Yams"),
-            ],
-            path: "Sources/Configuration"),
+            ]),
         .target(
             name: "ProxyServer",
             dependencies: [
@@ -100,7 +99,7 @@ let package = Package(
             ]),
         .target(name: "QRCode"),
         .testTarget(name: "LDAPCoreTests", dependencies: ["LDAPCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ProxyConfigTests", dependencies: ["ProxyConfig"], path: "Tests/ConfigurationTests"),
+        .testTarget(name: "ProxyConfigTests", dependencies: ["ProxyConfig"]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore"]),
         .testTarget(name: "SecondFactorTests", dependencies: ["SecondFactor"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
