@@ -21,6 +21,7 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
     private var pending: [Int32: Pending] = [:]
     private var nextMessageID: Int32 = 1
     private var relaySink: ((LDAPFrame) -> Void)?
+    private var writabilitySink: ((Bool) -> Void)?
     private var closeCallbacks: [() -> Void] = []
     private var tlsPromise: EventLoopPromise<Void>?
     private var context: ChannelHandlerContext?
@@ -67,7 +68,15 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
         entry.promise.fail(error)
     }
 
-    func startRelay(_ sink: @escaping (LDAPFrame) -> Void) { relaySink = sink }
+    func startRelay(_ sink: @escaping (LDAPFrame) -> Void, writability: @escaping (Bool) -> Void) {
+        relaySink = sink
+        writabilitySink = writability
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        writabilitySink?(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
 
     func onClose(_ callback: @escaping () -> Void) {
         if isClosed { callback() } else { closeCallbacks.append(callback) }
@@ -114,6 +123,7 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
         let callbacks = closeCallbacks
         closeCallbacks = []
         relaySink = nil
+        writabilitySink = nil
         for callback in callbacks { callback() }
         context.fireChannelInactive()
     }

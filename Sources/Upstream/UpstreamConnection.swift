@@ -166,10 +166,15 @@ public final class UpstreamConnection: Sendable {
     // MARK: Relay mode
 
     /// Hands every frame the server sends (except answers to the proxy's own requests) to
-    /// `sink`, on the connection's event loop, and calls `onClose` once when it closes.
-    public func startRelay(sink: @escaping @Sendable (LDAPFrame) -> Void, onClose: @escaping @Sendable () -> Void) {
+    /// `sink`, on the connection's event loop, reports when the connection stops or starts
+    /// accepting writes without buffering (`writability`, for backpressure), and calls `onClose`
+    /// once when it closes.
+    public func startRelay(
+        sink: @escaping @Sendable (LDAPFrame) -> Void, writability: @escaping @Sendable (Bool) -> Void = { _ in },
+        onClose: @escaping @Sendable () -> Void
+    ) {
         channel.eventLoop.execute {
-            self.handler.value.startRelay(sink)
+            self.handler.value.startRelay(sink, writability: writability)
             self.handler.value.onClose(onClose)
         }
     }

@@ -149,6 +149,13 @@ final class ClientSessionHandler: ChannelInboundHandler {
                     handler.run(handler.machine.upstreamFrame(frame, now: .now()))
                 }
             },
+            writability: { writable in
+                loop.execute {
+                    // Backpressure: a directory that does not read stops us reading from the client.
+                    guard let context = bound.value.context else { return }
+                    context.channel.setOption(ChannelOptions.autoRead, value: writable).whenComplete { _ in }
+                }
+            },
             onClose: {
                 loop.execute {
                     let handler = bound.value
@@ -174,6 +181,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
         upstreamGeneration += 1
         upstream?.unbindAndClose()
         upstream = nil
+        // A closed directory connection no longer holds the client back.
+        context?.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
     }
 
     private func startTLS(response: LDAPMessage, context: ChannelHandlerContext) {
