@@ -3,18 +3,59 @@ import ProxyConfig
 import ProxyServer
 
 extension ProxyApplication {
-    /// `mfa.*` policy settings.
+    /// `mfa.*` policy settings: fail mode, exemptions, required groups, `require_user_match`, the push keyword.
     static func policy(_ configuration: ProxyConfiguration) -> MFAPolicy {
-        MFAPolicy()
+        let mfa = configuration.mfa
+        let failMode: MFAPolicy.FailMode =
+            switch mfa.failMode {
+            case .secure: .secure
+            case .safe: .safe
+            }
+        // Loading has checked every range, so none is dropped here.
+        let networks = mfa.exempt.networks.compactMap(NetworkRange.init)
+        return MFAPolicy(
+            failMode: failMode, exemptDNs: mfa.exempt.dns, exemptSubtrees: mfa.exempt.subtrees,
+            exemptGroups: mfa.exempt.groups, exemptNetworks: networks, requiredGroups: mfa.requiredGroups,
+            requireUserMatch: mfa.requireUserMatch, pushKeyword: mfa.pushKeyword)
     }
 
     /// `mfa.lockout.*`.
     static func lockoutRules(_ configuration: ProxyConfiguration) -> LockoutRules {
-        LockoutRules()
+        let lockout = configuration.mfa.lockout
+        return LockoutRules(
+            maxFailures: lockout.maxFailures, maxFailuresPerAddress: lockout.maxFailuresPerAddress,
+            window: TimeAmount(lockout.window), duration: TimeAmount(lockout.duration))
     }
 
-    /// `mfa.bind_cache.ttl`.
+    /// `mfa.bind_cache.ttl`; zero turns the cache off.
     static func bindCacheTTL(_ configuration: ProxyConfiguration) -> TimeAmount {
-        .zero
+        TimeAmount(configuration.mfa.bindCacheTTL)
+    }
+
+    /// `mfa.group_cache_ttl`: how long the group resolver keeps a user's groups.
+    static func groupCacheTTL(_ configuration: ProxyConfiguration) -> TimeAmount {
+        TimeAmount(configuration.mfa.groupCacheTTL)
+    }
+}
+
+extension ProxyApplication {
+    /// How long SIGTERM waits for binds in flight.
+    static func drainTimeout(_ configuration: ProxyConfiguration) -> Duration {
+        .seconds(30)
+    }
+
+    /// `log.format`: JSON lines (default) or swift-log's text.
+    static func logFormatIsJSON(_ configuration: ProxyConfiguration) -> Bool {
+        true
+    }
+
+    /// `log.audit`: a file for the audit stream; nil for standard output.
+    static func auditDestination(_ configuration: ProxyConfiguration) -> String? {
+        nil
+    }
+
+    /// The operations endpoint's address (`/metrics`, `/healthz`, `/readyz`); nil when off.
+    static func observabilityAddress(_ configuration: ProxyConfiguration) throws -> SocketAddress? {
+        nil
     }
 }

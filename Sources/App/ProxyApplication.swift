@@ -1,7 +1,10 @@
 import Logging
+import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Prometheus
 import ProxyConfig
 import ProxyServer
 import SecondFactor
@@ -11,50 +14,33 @@ import UserStore
 
 /// The composition root: configuration in, running services out (DESIGN.md "App").
 public struct ProxyApplication: Sendable {
+    public let configurationPath: String
     public let configuration: ProxyConfiguration
     public let logger: Logger
+    let audit: any AuditSink
 
-    public init(configuration: ProxyConfiguration, logger: Logger) {
+    public init(configurationPath: String, configuration: ProxyConfiguration, logger: Logger, audit: any AuditSink) {
+        self.configurationPath = configurationPath
         self.configuration = configuration
         self.logger = logger
+        self.audit = audit
     }
 
-    /// Builds every service and runs until SIGTERM or SIGINT, then shuts down gracefully.
+    /// Builds every service and runs until SIGTERM or SIGINT: then stops accepting, lets binds in
+    /// flight finish (up to the drain deadline) and returns. SIGHUP reloads the configuration.
     public func run() async throws {
-        let (store, warning) = try SQLiteUserStore.open(configuration)
-        if let warning { logger.warning("\(warning)") }
-        let directory = try UpstreamDirectory(settings: DirectorySettings(configuration), logger: logger)
-        let provider = TOTPProvider(
-            store: TOTPStoreAdapter(store: store), parameters: try Self.totpParameters(configuration))
-        var auditLogger = Logger(label: "audit")
-        auditLogger.logLevel = .info
-        let policy = Self.policy(configuration)
-        let gate = BindGate(
-            directory: directory, provider: provider,
-            settings: GateSettings(
-                otpSplitter: Self.splitter(configuration),
-                usernameAttributes: configuration.directory.usernameAttributes,
-                policy: policy),
-            audit: LoggerAuditSink(logger: auditLogger),
-            records: UserRecordsAdapter(store: store),
-            groups: GroupResolver(directory: directory, baseDN: configuration.directory.baseDN.description),
-            lockout: LockoutTracker(rules: Self.lockoutRules(configuration)),
-            cache: BindCache(timeToLive: Self.bindCacheTTL(configuration)))
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let runtime = try Runtime.build(configuration, logger: logger, audit: audit)
         let listen = configuration.listen
-        let tlsContext = try listen.tls.map { try Self.serverTLSContext($0) }
-        let services = ProxyServices(
-            gate: gate, directory: directory,
-            session: SessionConfiguration(
-                idleTimeout: TimeAmount(listen.idleTimeout), relayAnonymousBinds: listen.anonymousBinds == .relay,
-                startTLSAvailable: listen.offersStartTLS),
-            tlsContext: tlsContext, logger: logger)
         let listener = LDAPListener(
             settings: LDAPListener.Settings(
                 plain: try listen.ldap.map(Self.socketAddress), ldaps: try listen.ldaps.map(Self.socketAddress),
                 maxConnections: listen.maxConnections,
                 frameLimits: .init(maxMessageSize: listen.maxMessageSize)),
-            services: services)
-        let service = ProxyService(listener: listener, directory: directory, logger: logger)
+            services: runtime.services)
+        let service = ProxyService(
+            application: self, listener: listener, runtime: NIOLockedValueBox(runtime), registry: registry)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -95,27 +81,6 @@ public struct ProxyApplication: Sendable {
         configuration.minimumTLSVersion = tls.minimumVersion == .v1_3 ? .tlsv13 : .tlsv12
         if let ciphers = tls.ciphers, !ciphers.isEmpty { configuration.cipherSuites = ciphers }
         return try NIOSSLContext(configuration: configuration)
-    }
-}
-
-/// Runs the listener and the directory health checks for the service group.
-struct ProxyService: Service {
-    let listener: LDAPListener
-    let directory: UpstreamDirectory
-    let logger: Logger
-
-    func run() async throws {
-        directory.startHealthChecks()
-        let bound = try await listener.start()
-        var metadata: Logger.Metadata = [:]
-        if let plain = bound.plain { metadata["ldap"] = "\(plain)" }
-        if let ldaps = bound.ldaps { metadata["ldaps"] = "\(ldaps)" }
-        logger.notice("ldap-mfa-proxy is listening", metadata: metadata)
-        // Wait for SIGTERM/SIGINT (or the group ending), then stop accepting and let binds finish.
-        try? await gracefulShutdown()
-        logger.notice("shutting down: no new connections accepted")
-        await listener.stopAccepting()
-        await directory.shutdown()
     }
 }
 

@@ -24,6 +24,9 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
     private var writabilitySink: ((Bool) -> Void)?
     private var closeCallbacks: [() -> Void] = []
     private var tlsPromise: EventLoopPromise<Void>?
+    /// How the TLS handshake ended, kept for a waiter that arrives after it (an LDAPS handshake
+    /// can finish, or fail, before `connect` gets to `expectTLSHandshake`).
+    private var tlsOutcome: Result<Void, UpstreamError>?
     private var context: ChannelHandlerContext?
     private(set) var isClosed = false
 
@@ -82,7 +85,15 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
         if isClosed { callback() } else { closeCallbacks.append(callback) }
     }
 
-    func expectTLSHandshake(_ promise: EventLoopPromise<Void>) { tlsPromise = promise }
+    func expectTLSHandshake(_ promise: EventLoopPromise<Void>) {
+        if let tlsOutcome {
+            promise.completeWith(tlsOutcome.mapError { $0 as Error })
+        } else if isClosed {
+            promise.fail(UpstreamError(.connectionClosed, "the directory closed the connection"))
+        } else {
+            tlsPromise = promise
+        }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
@@ -105,6 +116,7 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            tlsOutcome = .success(())
             tlsPromise?.succeed(())
             tlsPromise = nil
         }
@@ -113,7 +125,9 @@ final class UpstreamChannelHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         let kind: UpstreamError.Kind = error is NIOSSLError || error is BoringSSLError ? .tlsFailed : .protocolViolation
-        failAll(UpstreamError(kind, "directory connection error: \(error)"))
+        let failure = UpstreamError(kind, "directory connection error: \(error)")
+        if tlsOutcome == nil, kind == .tlsFailed { tlsOutcome = .failure(failure) }
+        failAll(failure)
         context.close(promise: nil)
     }
 

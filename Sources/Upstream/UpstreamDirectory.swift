@@ -1,5 +1,6 @@
 import LDAPCore
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
@@ -131,6 +132,7 @@ public final class UpstreamDirectory: Sendable {
 
     func recordFailure(_ index: Int, error: String) {
         let backoff = selector.withLockedValue { $0.recordFailure(index, now: .now(), error: error) }
+        Self.healthGauge(settings.servers[index].endpoint).record(0)
         logger.warning(
             "directory server quarantined",
             metadata: [
@@ -142,6 +144,16 @@ public final class UpstreamDirectory: Sendable {
             await pools.0.closeIdle()
             await pools.1.closeIdle()
         }
+    }
+
+    /// `ldap_mfa_proxy_upstream_healthy{server}`: 1 when the server answers, 0 while quarantined.
+    static func healthGauge(_ endpoint: UpstreamEndpoint) -> Gauge {
+        Gauge(label: "ldap_mfa_proxy_upstream_healthy", dimensions: [("server", endpoint.label)])
+    }
+
+    /// Whether at least one server is healthy (readiness).
+    public var hasHealthyServer: Bool {
+        selector.withLockedValue { selector in selector.servers.contains { $0.isHealthy } }
     }
 
     /// Each server's state.

@@ -1,10 +1,10 @@
 import App
 import ArgumentParser
-import ProxyConfig
 import Foundation
 import LDAPCore
 import Logging
 import NIOCore
+import ProxyConfig
 import QRCode
 import SecondFactor
 import UserStore
@@ -40,14 +40,12 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = Logger.Level(rawValue: configuration.log.level.rawValue) ?? .info
-            return handler
-        }
+        let audit = try ProxyApplication.bootstrapLogging(configuration)
         let logger = Logger(label: "ldap-mfa-proxy")
         for warning in configuration.warnings { logger.warning("\(warning)") }
-        try await ProxyApplication(configuration: configuration, logger: logger).run()
+        try await ProxyApplication(
+            configurationPath: options.config, configuration: configuration, logger: logger, audit: audit
+        ).run()
     }
 }
 

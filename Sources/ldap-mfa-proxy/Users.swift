@@ -1,7 +1,7 @@
 import App
 import ArgumentParser
-import ProxyConfig
 import Foundation
+import ProxyConfig
 import QRCode
 import SecondFactor
 import UserStore

@@ -16,6 +16,10 @@ public struct AuditEvent: Sendable {
     public var latencyMilliseconds: Double
     public var reason: String?
     public var server: String?
+    /// How long the directory took to answer the password, when it was asked.
+    public var primaryBindSeconds: Double?
+    /// How long the second factor took, when it was asked.
+    public var secondFactorSeconds: Double?
 
     public var metadata: Logger.Metadata {
         var metadata: Logger.Metadata = [
@@ -26,6 +30,12 @@ public struct AuditEvent: Sendable {
         if let provider { metadata["provider"] = "\(provider)" }
         if let reason { metadata["reason"] = "\(reason)" }
         if let server { metadata["server"] = "\(server)" }
+        if let seconds = primaryBindSeconds {
+            metadata["primary_bind_ms"] = "\((seconds * 1_000_000).rounded() / 1000)"
+        }
+        if let seconds = secondFactorSeconds {
+            metadata["second_factor_ms"] = "\((seconds * 1_000_000).rounded() / 1000)"
+        }
         return metadata
     }
 }

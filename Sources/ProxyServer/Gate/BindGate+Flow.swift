@@ -89,7 +89,10 @@ extension BindGate {
     }
 
     private func primaryBind(_ primary: BindRequest, context: Context, event: inout AuditEvent) async -> Primary {
-        switch await directory.authenticate(primary, controls: context.controls) {
+        let started = ContinuousClock.now
+        let outcome = await directory.authenticate(primary, controls: context.controls)
+        event.primaryBindSeconds = Self.seconds(since: started)
+        switch outcome {
         case .unavailable(let reason):
             event.rule = "directory-unavailable"
             event.outcome = .error
@@ -114,7 +117,10 @@ extension BindGate {
     ) async -> GateDecision {
         let request = FactorRequest(
             username: username, dn: primary.name, code: code, clientAddress: context.clientAddress)
-        switch await provider.verify(request) {
+        let started = ContinuousClock.now
+        let verdict = await provider.verify(request)
+        event.secondFactorSeconds = Self.seconds(since: started)
+        switch verdict {
         case .accepted:
             event.outcome = .allowed
             lockout.recordSuccess(user: context.lockKey)
@@ -164,6 +170,11 @@ extension BindGate {
             if let context { lockout.recordSuccess(user: context.lockKey) }
             return .allow(response: response, identity: request.name.isEmpty ? nil : request)
         }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// The first value of the first attribute in `attributes` the entry has.

@@ -26,7 +26,9 @@ public final class LDAPListener: Sendable {
     }
 
     public let settings: Settings
-    let services: ProxyServices
+    private let services: NIOLockedValueBox<ProxyServices>
+    /// Gates running now, on every connection.
+    public let inFlightBinds = InFlightBinds()
     let group: EventLoopGroup
     private let channels = NIOLockedValueBox<[Channel]>([])
     private let openConnections = NIOLockedValueBox(0)
@@ -35,9 +37,18 @@ public final class LDAPListener: Sendable {
         settings: Settings, services: ProxyServices, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.settings = settings
-        self.services = services
+        self.services = NIOLockedValueBox(services)
         self.group = group
     }
+
+    /// Replaces what new connections use (after a configuration reload); connections already
+    /// open keep the services they started with until they close.
+    public func replaceServices(_ next: ProxyServices) {
+        services.withLockedValue { $0 = next }
+    }
+
+    /// What new connections use now.
+    public var currentServices: ProxyServices { services.withLockedValue { $0 } }
 
     /// The number of client connections open now.
     public var connectionCount: Int { openConnections.withLockedValue { $0 } }
@@ -53,7 +64,7 @@ public final class LDAPListener: Sendable {
             plainAddress = channel.localAddress
         }
         if let address = settings.ldaps {
-            guard services.tlsContext != nil else {
+            guard currentServices.tlsContext != nil else {
                 throw ListenerError("listen.ldaps is set but no TLS certificate is configured")
             }
             let channel = try await bootstrap(tls: true).bind(to: address).get()
@@ -73,7 +84,8 @@ public final class LDAPListener: Sendable {
     }
 
     private func bootstrap(tls: Bool) -> ServerBootstrap {
-        let services = self.services
+        let box = self.services
+        let inFlight = inFlightBinds
         let limits = settings.frameLimits
         let maxConnections = settings.maxConnections
         let counter = openConnections
@@ -87,7 +99,15 @@ public final class LDAPListener: Sendable {
                     count += 1
                     return count
                 }
-                channel.closeFuture.whenComplete { _ in counter.withLockedValue { $0 -= 1 } }
+                ProxyMetrics.openConnections.record(count)
+                channel.closeFuture.whenComplete { _ in
+                    ProxyMetrics.openConnections.record(
+                        counter.withLockedValue { count -> Int in
+                            count -= 1
+                            return count
+                        })
+                }
+                let services = box.withLockedValue { $0 }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if count > maxConnections {
@@ -102,7 +122,8 @@ public final class LDAPListener: Sendable {
                     try pipeline.addHandler(MessageToByteHandler(LDAPFrameEncoder()))
                     try pipeline.addHandler(
                         ClientSessionHandler(
-                            services: services, tlsActive: tls, clientAddress: channel.remoteAddress?.ipAddress))
+                            services: services, tlsActive: tls, clientAddress: channel.remoteAddress?.ipAddress,
+                            inFlight: inFlight))
                 }
             }
     }

@@ -1,6 +1,16 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOSSL
 import Upstream
+
+/// Binds whose gate is running now, across every connection (for draining on SIGTERM).
+public final class InFlightBinds: Sendable {
+    private let count = NIOLockedValueBox(0)
+    public init() {}
+    public var current: Int { count.withLockedValue { $0 } }
+    func started() { count.withLockedValue { $0 += 1 } }
+    func finished() { count.withLockedValue { $0 -= 1 } }
+}
 
 /// What every client session shares.
 public struct ProxyServices: Sendable {

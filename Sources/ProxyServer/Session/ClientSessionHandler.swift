@@ -12,15 +12,17 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var machine: SessionStateMachine
     private let services: ProxyServices
     private let clientAddress: String?
+    private let inFlight: InFlightBinds
     private var upstream: UpstreamConnection?
     /// Bumped whenever the dedicated connection is replaced, so late callbacks of an old one are ignored.
     private var upstreamGeneration = 0
     private var context: ChannelHandlerContext?
     private var ticker: RepeatedTask?
 
-    init(services: ProxyServices, tlsActive: Bool, clientAddress: String?) {
+    init(services: ProxyServices, tlsActive: Bool, clientAddress: String?, inFlight: InFlightBinds = InFlightBinds()) {
         self.services = services
         self.clientAddress = clientAddress
+        self.inFlight = inFlight
         self.machine = SessionStateMachine(configuration: services.session, tlsActive: tlsActive, now: .now())
     }
 
@@ -107,7 +109,12 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let promise = context.eventLoop.makePromise(of: GateDecision.self)
         let gate = services.gate
         let client = clientAddress
-        promise.completeWithTask { await gate.authenticate(request, controls: controls, clientAddress: client) }
+        let inFlight = self.inFlight
+        inFlight.started()
+        promise.completeWithTask {
+            defer { inFlight.finished() }
+            return await gate.authenticate(request, controls: controls, clientAddress: client)
+        }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         promise.futureResult.whenSuccess { decision in
             bound.value.run(bound.value.machine.gateCompleted(messageID: messageID, decision: decision, now: .now()))

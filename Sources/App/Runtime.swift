@@ -1,0 +1,66 @@
+import Logging
+import NIOCore
+import NIOSSL
+import ProxyConfig
+import ProxyServer
+import SecondFactor
+import Upstream
+import UserStore
+
+/// Everything built from one configuration: the store, the directory, the gate and what the
+/// listener hands to new connections. A reload builds a new one and swaps it in.
+struct Runtime: Sendable {
+    let configuration: ProxyConfiguration
+    let store: SQLiteUserStore
+    let directory: UpstreamDirectory
+    let services: ProxyServices
+
+    static func build(_ configuration: ProxyConfiguration, logger: Logger, audit: any AuditSink) throws -> Runtime {
+        let (store, warning) = try SQLiteUserStore.open(configuration)
+        if let warning { logger.warning("\(warning)") }
+        let directory = try UpstreamDirectory(settings: DirectorySettings(configuration), logger: logger)
+        let provider = try ProxyApplication.makeProvider(configuration, store: store)
+        let gate = BindGate(
+            directory: directory, provider: provider,
+            settings: GateSettings(
+                otpSplitter: ProxyApplication.splitter(configuration),
+                usernameAttributes: configuration.directory.usernameAttributes,
+                policy: ProxyApplication.policy(configuration)),
+            audit: MetricsAuditSink(next: audit),
+            records: UserRecordsAdapter(store: store),
+            groups: GroupResolver(
+                directory: directory, baseDN: configuration.directory.baseDN.description,
+                timeToLive: ProxyApplication.groupCacheTTL(configuration)),
+            lockout: LockoutTracker(rules: ProxyApplication.lockoutRules(configuration)),
+            cache: BindCache(timeToLive: ProxyApplication.bindCacheTTL(configuration)))
+        let listen = configuration.listen
+        let tlsContext = try listen.tls.map { try ProxyApplication.serverTLSContext($0) }
+        let services = ProxyServices(
+            gate: gate, directory: directory,
+            session: SessionConfiguration(
+                idleTimeout: TimeAmount(listen.idleTimeout), relayAnonymousBinds: listen.anonymousBinds == .relay,
+                startTLSAvailable: listen.offersStartTLS),
+            tlsContext: tlsContext, logger: logger)
+        return Runtime(configuration: configuration, store: store, directory: directory, services: services)
+    }
+}
+
+extension ProxyApplication {
+    /// The second-factor provider `mfa.provider` names.
+    static func makeProvider(_ configuration: ProxyConfiguration, store: SQLiteUserStore) throws
+        -> any SecondFactorProvider
+    {
+        switch configuration.mfa.provider {
+        case .totp:
+            return TOTPProvider(store: TOTPStoreAdapter(store: store), parameters: try totpParameters(configuration))
+        case .privacyidea, .radius:
+            throw ProviderNotWired(provider: configuration.mfa.provider.rawValue)
+        }
+    }
+
+    /// Until a provider is wired into the App, `serve` refuses it clearly.
+    struct ProviderNotWired: Error, CustomStringConvertible {
+        let provider: String
+        var description: String { "mfa.provider \(provider) is not available in this build" }
+    }
+}
