@@ -9,7 +9,7 @@ extension UpstreamDirectory {
     /// pooled connection that turns out to be closed is retried once on a fresh connection
     /// first. busy (51) and unavailable (52) answers also count as a server failure.
     public func authenticate(_ request: BindRequest, controls: [LDAPControl]? = nil) async -> AuthenticationOutcome {
-        var lastError = "no directory server is configured"
+        var lastError = "every directory server is quarantined"
         for index in selector.withLockedValue({ $0.candidates(now: .now()) }) {
             let pool = bindPools[index]
             var attempts = 0
@@ -61,7 +61,7 @@ extension UpstreamDirectory {
     public func query(_ request: SearchRequest, controls: [LDAPControl]? = nil) async throws -> (
         entries: [SearchResultEntry], result: LDAPResult
     ) {
-        var lastError: Error = UpstreamError(.noServerAvailable, "no directory server is configured")
+        var lastError: Error = UpstreamError(.noServerAvailable, "every directory server is quarantined")
         for index in selector.withLockedValue({ $0.candidates(now: .now()) }) {
             let pool = queryPools[index]
             for _ in 0..<2 {
@@ -106,7 +106,7 @@ extension UpstreamDirectory {
     /// anonymous when `bind` is nil), on the preferred server (DESIGN.md decision 3).
     public func openClientConnection(bind: BindRequest?, eventLoop: EventLoop? = nil) async throws -> UpstreamConnection
     {
-        var lastError: Error = UpstreamError(.noServerAvailable, "no directory server is configured")
+        var lastError: Error = UpstreamError(.noServerAvailable, "every directory server is quarantined")
         for index in selector.withLockedValue({ $0.candidates(now: .now()) }) {
             let server = settings.servers[index]
             let connection: UpstreamConnection

@@ -165,3 +165,19 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Extensible match edge cases found by fuzzing")
+struct ExtensibleMatchFuzzFindings {
+    @Test("an empty type in an extensible match is refused")
+    func emptyType() {
+        let bytes = hexBuffer(
+            "3026 020101 6321 0400 0a0102 0a0100 020100 020100 010100 a90c 8105312e322e33 8200 830178 3000")
+        #expect(throws: LDAPDecodingError.self) { try LDAPMessage(decoding: bytes) }
+    }
+
+    @Test("an explicit dnAttributes FALSE survives re-encoding byte for byte")
+    func explicitFalse() throws {
+        let bytes = hexBuffer("3024 020101 631f 0400 0a0102 0a0100 020100 020100 010100 a90a 8202636e 830178 840100 3000")
+        #expect(try LDAPMessage(decoding: bytes).encoded() == bytes)
+    }
+}

@@ -66,6 +66,8 @@ struct SessionStateMachineTests {
         var session = machine()
         let actions = session.frameReceived(bind(1, alice, ""), now: Self.start)
         #expect(bindResult(actions) == .invalidCredentials)
+        #expect(
+            actions.contains(.auditRefusedBind(name: alice, rule: "unauthenticated-bind", result: .invalidCredentials)))
         #expect(!actions.contains { if case .startGate = $0 { true } else { false } })
         #expect(!session.isAuthenticated)
     }

@@ -126,10 +126,14 @@ extension MatchingRuleAssertion {
         dnAttributes = false
         if sequence.nextTag == 0x84 {
             dnAttributes = try sequence.readBoolean(.context(4), "MatchingRuleAssertion.dnAttributes")
+            encodesDefaultDNAttributes = !dnAttributes
         }
         try sequence.finish("MatchingRuleAssertion")
         guard matchingRule != nil || type != nil else {
             throw .invalidValue("MatchingRuleAssertion: neither matchingRule nor type is present")
+        }
+        if matchingRule?.isEmpty == true || type?.isEmpty == true {
+            throw .invalidValue("MatchingRuleAssertion: an empty matchingRule or type (RFC 4511 §4.5.1.7.7)")
         }
     }
 
@@ -138,7 +142,7 @@ extension MatchingRuleAssertion {
             if let matchingRule { w.writeString(matchingRule, tag: .context(1)) }
             if let type { w.writeString(type, tag: .context(2)) }
             w.writeOctetString(matchValue, tag: .context(3))
-            if dnAttributes { w.writeBoolean(true, tag: .context(4)) }
+            if dnAttributes || encodesDefaultDNAttributes { w.writeBoolean(dnAttributes, tag: .context(4)) }
         }
     }
 }

@@ -61,6 +61,9 @@ public struct MatchingRuleAssertion: Hashable, Sendable {
     public var type: String?
     public var matchValue: ByteBuffer
     public var dnAttributes: Bool
+    /// Whether the sender spelled out `dnAttributes FALSE` although it is the DEFAULT; kept so that
+    /// re-encoding reproduces the original bytes.
+    public var encodesDefaultDNAttributes: Bool = false
 
     public init(matchingRule: String? = nil, type: String? = nil, matchValue: ByteBuffer, dnAttributes: Bool = false) {
         self.matchingRule = matchingRule

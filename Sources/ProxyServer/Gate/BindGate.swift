@@ -116,6 +116,15 @@ public final class BindGate: Sendable {
         return await gated(context, secret: secret, event: &event)
     }
 
+    /// Records the audit event of a bind the session refused before any gate ran.
+    public func recordRefusal(name: String, rule: String, result: ResultCode, clientAddress: String?) {
+        var event = AuditEvent(
+            user: name, clientAddress: clientAddress, rule: rule, provider: nil, outcome: .denied,
+            latencyMilliseconds: 0)
+        event.reason = "answered \(result) by the proxy"
+        audit.record(event)
+    }
+
     struct Context {
         let request: BindRequest
         let controls: [LDAPControl]?

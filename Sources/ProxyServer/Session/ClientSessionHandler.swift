@@ -91,6 +91,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 closeUpstream()
             case .startTLS(let response):
                 startTLS(response: response, context: context)
+            case .auditRefusedBind(let name, let rule, let code):
+                services.gate.recordRefusal(name: name, rule: rule, result: code, clientAddress: clientAddress)
             case .disconnect(let notice):
                 if let notice {
                     let channel = context.channel

@@ -95,34 +95,40 @@ public struct SessionStateMachine: Sendable {
         outstanding = [:]
         identity = nil
         let id = frame.messageID
-        func answer(_ code: ResultCode, _ text: String) -> [SessionAction] {
+        func answer(_ code: ResultCode, _ text: String, rule: String) -> [SessionAction] {
             actions + [
+                .auditRefusedBind(name: request.name, rule: rule, result: code),
                 .send(
                     LDAPMessage(
                         messageID: id,
                         protocolOp: .bindResponse(
-                            BindResponse(result: LDAPResult(resultCode: code, diagnosticMessage: text)))))
+                            BindResponse(result: LDAPResult(resultCode: code, diagnosticMessage: text))))),
             ]
         }
         guard request.version == 3 else {
-            return answer(.protocolError, "only LDAP version 3 is supported (RFC 4511 §4.2.1)")
+            return answer(
+                .protocolError, "only LDAP version 3 is supported (RFC 4511 §4.2.1)", rule: "unsupported-version")
         }
         switch request.authentication {
         case .sasl(let mechanism, _):
             return answer(
                 .authMethodNotSupported,
-                "SASL (\(mechanism)) binds are not supported by this proxy; use a simple bind over TLS")
+                "SASL (\(mechanism)) binds are not supported by this proxy; use a simple bind over TLS",
+                rule: "sasl-refused")
         case .simple(let password):
             if password.isEmpty && !request.name.isEmpty {
                 // An unauthenticated bind (RFC 4513 §5.1.2) must never pass as a success.
                 return answer(
-                    .invalidCredentials, "a bind with a name and an empty password is not allowed (RFC 4513 §5.1.2)")
+                    .invalidCredentials, "a bind with a name and an empty password is not allowed (RFC 4513 §5.1.2)",
+                    rule: "unauthenticated-bind")
             }
             if password.isEmpty && !configuration.relayAnonymousBinds {
-                return answer(.inappropriateAuthentication, "anonymous binds are not allowed (RFC 4513 §5.1.1)")
+                return answer(
+                    .inappropriateAuthentication, "anonymous binds are not allowed (RFC 4513 §5.1.1)",
+                    rule: "anonymous-refused")
             }
             if !password.isEmpty && request.name.isEmpty {
-                return answer(.invalidCredentials, "invalid credentials")
+                return answer(.invalidCredentials, "invalid credentials", rule: "password-without-name")
             }
         }
         bindInProgress = id

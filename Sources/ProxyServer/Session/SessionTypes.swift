@@ -52,6 +52,8 @@ public enum SessionAction: Sendable, Equatable {
     case startTLS(response: LDAPMessage)
     /// Send an optional Notice of Disconnection, then close the client connection.
     case disconnect(notice: LDAPMessage?)
+    /// Record the audit event of a bind the session refused itself (no gate ran).
+    case auditRefusedBind(name: String, rule: String, result: ResultCode)
 
     public static func == (lhs: SessionAction, rhs: SessionAction) -> Bool {
         switch (lhs, rhs) {
@@ -63,6 +65,8 @@ public enum SessionAction: Sendable, Equatable {
         case (.closeUpstream, .closeUpstream): true
         case (.startTLS(let a), .startTLS(let b)): a == b
         case (.disconnect(let a), .disconnect(let b)): a == b
+        case (.auditRefusedBind(let a, let b, let c), .auditRefusedBind(let d, let e, let f)):
+            a == d && b == e && c == f
         default: false
         }
     }

@@ -1,0 +1,56 @@
+"""No secrets in logs (issue 3, item 9). Runs last (file name) so that it sees the logs of every
+proxy instance of the session, all of which log at `debug`: none of them may contain any password,
+OTP code, TOTP secret, store key or the service account's password used with that instance."""
+import base64
+import re
+
+from conftest import PROXIES
+from helpers import INVALID_CREDENTIALS, ldap_tool, wrong_code
+
+
+def leaks(proxy):
+    text = proxy.log_text()
+    found = []
+    for secret in sorted(proxy.secrets):
+        if secret.isdigit():
+            # An OTP code: as a number of its own (not part of a longer one, such as a timestamp).
+            if re.search(rf"(?<!\d){secret}(?!\d)", text):
+                found.append(secret)
+            continue
+        forms = {secret}
+        if len(secret) >= 8:
+            raw = secret.encode()
+            forms |= {raw.hex(), raw.hex().upper(), base64.b64encode(raw).decode().rstrip("=")}
+        if any(form in text for form in forms):
+            found.append(secret)
+    return found
+
+
+def test_no_secret_in_any_proxy_log(proxy, fresh_user):
+    # This instance's own traffic of every kind, so that the check has something to look at even
+    # when this file runs alone: success, replay, wrong code, wrong password, code only.
+    user, other = fresh_user(), fresh_user()
+    password = user.otp_password()
+    assert ldap_tool("ldapwhoami", proxy.url, dn=user.dn, password=password).rc == 0
+    assert ldap_tool("ldapwhoami", proxy.url, dn=user.dn, password=password).rc == INVALID_CREDENTIALS
+    assert ldap_tool("ldapwhoami", proxy.url, dn=other.dn,
+                     password=other.otp_password(wrong_code(other.secret))).rc == INVALID_CREDENTIALS
+    assert ldap_tool("ldapwhoami", proxy.url, dn=other.dn,
+                     password=other.otp_password(password="wrong-secret-0d5c")).rc == INVALID_CREDENTIALS
+    proxy.wait_audit(other.uid, "denied")
+
+    checked = 0
+    problems = []
+    for instance in PROXIES:
+        assert instance.config["log"]["level"] == "debug"
+        assert instance.log_size() > 0, f"proxy {instance.name} wrote no log"
+        assert instance.secrets, f"proxy {instance.name}: no secrets recorded"
+        found = leaks(instance)
+        if found:
+            problems.append(f"proxy {instance.name} ({instance.log_path}): {len(found)} secrets appear, "
+                            f"e.g. {found[:5]}")
+        checked += len(instance.secrets)
+    assert not problems, "\n".join(problems)
+    # The main proxy's log shows this test's binds (so the log really covers the traffic).
+    assert proxy.audit_events(user.uid) and proxy.audit_events(other.uid)
+    assert checked >= 8
