@@ -15,7 +15,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$REPO/.venv}"
 VENV_PI="${VENV_PI:-$REPO/.venv-privacyidea}"
-PKGS=(slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils)
+PKGS=(slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils samba samba-ad-dc winbind krb5-user libsasl2-modules-gssapi-mit gss-ntlmssp libkrb5-dev)
 PIP_PKGS=("ldap3==2.9.1" "pytest")
 
 die() {
