@@ -38,6 +38,15 @@ struct ConfigNode: Sendable {
         return false
     }
 
+    /// Whether this is a list without items, or a text of only spaces (the text form of an empty list).
+    var isEmptyList: Bool {
+        switch value {
+        case .scalar(let text, let isNull): !isNull && text.trimmingSpaces.isEmpty
+        case .sequence(let items): items.isEmpty
+        case .mapping: false
+        }
+    }
+
     /// How to name this value's kind in a type mismatch: `'many'`, `a section`, `a list`.
     var shownAs: String {
         switch value {

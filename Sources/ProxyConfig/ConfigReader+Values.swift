@@ -42,19 +42,30 @@ extension ConfigReader {
         return value
     }
 
-    /// A duration greater than zero and at most `maximum` (`250ms`, `30s`, `10m`, `1h`, or bare seconds).
-    func duration(_ key: String, in section: Section, maximum: Duration = .seconds(86_400)) -> Duration? {
+    /// A duration greater than zero (or at least `minimum`, when given) and at most `maximum` (`250ms`, `30s`,
+    /// `10m`, `1h`, or bare seconds). With a `minimum` of zero, `0` is accepted (for settings that 0 turns off).
+    func duration(
+        _ key: String, in section: Section, minimum: Duration? = nil, maximum: Duration = .seconds(86_400)
+    ) -> Duration? {
         guard let (text, node) = scalar(key, in: section, expected: "a duration") else { return nil }
         let fix = "write a duration such as 250ms, 30s, 10m or 1h (a bare number is seconds)"
         guard let value = ValueSyntax.duration(text) else {
             problem(section.path(key), "expected a duration, found '\(text)'", fix: fix, at: node)
             return nil
         }
-        guard value > .zero, value <= maximum else {
+        let most = ValueSyntax.text(of: maximum)
+        if let minimum {
+            guard value >= minimum, value <= maximum else {
+                let least = minimum == .zero ? "0" : ValueSyntax.text(of: minimum)
+                problem(
+                    section.path(key), "must be from \(least) to \(most), found '\(text)'",
+                    fix: "choose a duration from \(least) to \(most), such as 30s", at: node)
+                return nil
+            }
+        } else if value <= .zero || value > maximum {
             problem(
-                section.path(key),
-                "must be greater than zero and at most \(ValueSyntax.text(of: maximum)), "
-                    + "found '\(text)'", fix: fix, at: node)
+                section.path(key), "must be greater than zero and at most \(most), found '\(text)'", fix: fix,
+                at: node)
             return nil
         }
         return value
@@ -119,17 +130,7 @@ extension ConfigReader {
     /// A distinguished name (RFC 4514), checked with ``DistinguishedName/init(parsing:)``.
     func distinguishedName(_ key: String, in section: Section) -> DistinguishedName? {
         guard let (text, node) = scalar(key, in: section, expected: "a distinguished name") else { return nil }
-        do {
-            return try DistinguishedName(parsing: text)
-        } catch {
-            problem(
-                section.path(key),
-                "'\(text)' is not a distinguished name: \(error.message) "
-                    + "(at byte \(error.offset))",
-                fix: "write it as RFC 4514 does, such as cn=reader,ou=service,dc=example,dc=com; "
-                    + "escape ',', '+', '\"', '\\', '<', '>' and ';' in values with a backslash", at: node)
-            return nil
-        }
+        return distinguishedName(text, path: section.path(key), node: node)
     }
 
     /// The scalar text under `key` and its node; nil when absent or null; a problem when not a scalar.

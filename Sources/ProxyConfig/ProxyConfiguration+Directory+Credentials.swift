@@ -11,12 +11,7 @@ extension ProxyConfiguration.Directory {
     static func decodeCredentials(
         _ section: ConfigReader.Section, _ reader: ConfigReader, queries: BindType
     ) -> (DistinguishedName?, SecretValue?) {
-        reader.neverSuggest("bind_password", in: section)
-        if let inline = reader.node("bind_password", in: section) {
-            reader.problem(
-                "directory.bind_password", "a password written in the configuration is refused",
-                fix: passwordFix, at: inline)
-        }
+        reader.refuseInlineSecret("bind_password", in: section, noun: "password", fix: passwordFix)
         let passwordFile = reader.filePath("bind_password_file", in: section, mustBeReadable: false)
         let variable = reader.environment[bindPasswordVariable]
         switch queries {
@@ -39,47 +34,19 @@ extension ProxyConfiguration.Directory {
                     fix: "set directory.bind_dn to the service account's DN, or set directory.bind_type.queries "
                         + "to anonymous")
             }
-            return (bindDN, password(file: passwordFile, variable: variable, queries: queries, reader))
+            return (bindDN, password(file: passwordFile, queries: queries, reader))
         }
     }
 
-    private static func password(
-        file: String?, variable: String?, queries: BindType, _ reader: ConfigReader
-    ) -> SecretValue? {
-        let key = "directory.bind_password_file"
-        if let variable {
-            if file != nil {
-                reader.warning(
-                    key, "\(bindPasswordVariable) is set and wins; the file is not read",
-                    fix: "set only one of them")
-            }
-            guard !variable.isEmpty else {
-                reader.problem(
-                    key, "\(bindPasswordVariable) is set but empty", fix: "give it the password, or unset it")
-                return nil
-            }
-            return SecretValue(variable)
-        }
-        guard let file else {
-            reader.problem(
-                key, "bind type \(queries.rawValue) for queries needs a password",
-                fix: "set directory.bind_password_file to a file holding it, or set \(bindPasswordVariable)")
-            return nil
-        }
-        switch FileReading.secret(at: file) {
-        case .success(let secret):
-            return secret
-        case .failure(.unreadable(let reason)):
-            reader.problem(
-                key, "cannot read '\(file)': \(reason)",
-                fix: "create the file holding only the password (one trailing line break is ignored) and let the "
-                    + "proxy's user read it, or set \(bindPasswordVariable)")
-        case .failure(.empty):
-            reader.problem(
-                key, "the password file '\(file)' is empty",
-                fix: "write the password into it, or set \(bindPasswordVariable)")
-        }
-        return nil
+    private static func password(file: String?, queries: BindType, _ reader: ConfigReader) -> SecretValue? {
+        let source = ConfigReader.SecretSource(
+            fileKeyPath: "directory.bind_password_file", variable: bindPasswordVariable, noun: "password")
+        return reader.secret(
+            source, file: file,
+            missing: (
+                "bind type \(queries.rawValue) for queries needs a password",
+                "set directory.bind_password_file to a file holding it, or set \(bindPasswordVariable)"
+            ))
     }
 
     /// Checks that each server can carry each bind type as configured, and warns where passwords travel in clear.

@@ -1,12 +1,37 @@
+import LDAPCore
+
 extension ProxyConfiguration {
-    /// `mfa`: the second factor, and how its code travels inside the bind password.
+    /// `mfa`: the second factor, how its code travels inside the bind password, and who must pass it.
     public struct MFA: Sendable, Equatable {
-        /// `mfa.provider`: who checks the code. Default totp (the only one in this version).
+        /// `mfa.provider`: who checks the code. Default totp.
         public var provider: Provider
         /// `mfa.otp`: where the code sits in the password. Default: after the last `,`.
         public var otp: OTPPlacement
         /// `mfa.totp`: the TOTP parameters (RFC 6238).
         public var totp: TOTP
+        /// `mfa.fail_mode`: what an unreachable or timed-out provider means. Default secure.
+        public var failMode: FailMode
+        /// `mfa.privacyidea`: set exactly when ``provider`` is privacyidea (loading fails otherwise).
+        public var privacyIDEA: PrivacyIDEA?
+        /// `mfa.radius`: set exactly when ``provider`` is radius (loading fails otherwise).
+        public var radius: RADIUS?
+        /// `mfa.exempt`: binds that never need a second factor. Default: none.
+        public var exempt: Exemptions
+        /// `mfa.required_groups`: when not empty, only members of these groups (nested included) need a second
+        /// factor. Default empty: everyone does.
+        public var requiredGroups: [DistinguishedName]
+        /// `mfa.require_user_match`: deny a user the store has no record of (true), or let such a user in on the
+        /// password alone (false). Default true.
+        public var requireUserMatch: Bool
+        /// `mfa.bind_cache.ttl`: the same DN with the same full password and code within this time passes without
+        /// a new code. Default zero: off.
+        public var bindCacheTTL: Duration
+        /// `mfa.lockout`: refusing binds after repeated failures.
+        public var lockout: Lockout
+        /// `mfa.otp.push_keyword`: a code equal to it (in any case) asks for a push. Default `push`.
+        public var pushKeyword: String
+        /// `mfa.group_cache_ttl`: how long a user's group membership is cached; zero asks every time. Default 60s.
+        public var groupCacheTTL: Duration
     }
 }
 
@@ -15,10 +40,18 @@ extension ProxyConfiguration.MFA {
     public enum Provider: String, Sendable, Hashable, CaseIterable {
         /// Time-based one-time passwords (RFC 6238), checked by the proxy against its user store.
         case totp
-        /// privacyIDEA; in the schema, not supported in this version.
+        /// A privacyIDEA server (`mfa.privacyidea`): codes, challenge-response and push tokens.
         case privacyidea
-        /// RADIUS; in the schema, not supported in this version.
+        /// RADIUS servers (`mfa.radius`, RFC 2865).
         case radius
+    }
+
+    /// What an unreachable or timed-out provider means (`mfa.fail_mode`).
+    public enum FailMode: String, Sendable, Hashable, CaseIterable {
+        /// Deny the bind.
+        case secure
+        /// Allow the bind on the directory password alone; every such pass is logged.
+        case safe
     }
 
     /// Where the one-time code sits at the end of the password a client binds with.
@@ -49,67 +82,5 @@ extension ProxyConfiguration.MFA {
         case sha256
         /// HMAC-SHA-512.
         case sha512
-    }
-}
-
-extension ProxyConfiguration.MFA {
-    /// Reads and checks `mfa`.
-    static func decode(_ section: ConfigReader.Section, _ reader: ConfigReader) -> Self {
-        let provider: Provider = reader.choice("provider", in: section) ?? .totp
-        if provider != .totp {
-            reader.problem(
-                "mfa.provider",
-                "unsupported in this version: the \(provider.rawValue) provider arrives in a later "
-                    + "release", fix: "use totp", at: reader.node("provider", in: section))
-        }
-        let totp = decodeTOTP(reader.section("totp", in: section), reader)
-        let otp = decodeOTP(reader.section("otp", in: section), reader, digits: provider == .totp ? totp.digits : nil)
-        return Self(provider: provider, otp: otp, totp: totp)
-    }
-
-    private static func decodeOTP(_ section: ConfigReader.Section, _ reader: ConfigReader, digits: Int?) -> OTPPlacement
-    {
-        let delimiter = reader.string("delimiter", in: section)
-        let length = reader.integer("length", in: section, range: 0...10) ?? 0
-        if length > 0 {
-            if let delimiter, !delimiter.isEmpty {
-                reader.problem(
-                    "mfa.otp", "both mfa.otp.delimiter and mfa.otp.length are set",
-                    fix: "keep one: delimiter takes the code after the last delimiter, length takes that many "
-                        + "trailing digits")
-            }
-            if let digits, length != digits {
-                reader.problem(
-                    "mfa.otp.length", "is \(length), but TOTP codes have \(digits) digits (mfa.totp.digits)",
-                    fix: "make mfa.otp.length equal to mfa.totp.digits", at: reader.node("length", in: section))
-            }
-            return .trailingDigits(length)
-        }
-        let text = delimiter ?? ","
-        if text.isEmpty {
-            reader.problem(
-                "mfa.otp.delimiter", "is empty and mfa.otp.length is 0, so the code cannot be found in the password",
-                fix: "set a delimiter such as ',' or a length such as 6")
-        } else if text.contains(where: \.isNumber) {
-            reader.problem(
-                "mfa.otp.delimiter", "'\(text)' holds a digit, which cannot be told apart from the code",
-                fix: "choose a delimiter without digits, such as ','", at: reader.node("delimiter", in: section))
-        }
-        return .afterDelimiter(text)
-    }
-
-    private static func decodeTOTP(_ section: ConfigReader.Section, _ reader: ConfigReader) -> TOTP {
-        var period = reader.duration("period", in: section, maximum: .seconds(300)) ?? .seconds(30)
-        if period.components.attoseconds != 0 || period < .seconds(1) {
-            reader.problem(
-                "mfa.totp.period", "must be whole seconds", fix: "write it as 30s or 60s",
-                at: reader.node("period", in: section))
-            period = .seconds(30)
-        }
-        return TOTP(
-            digits: reader.integer("digits", in: section, range: 6...8) ?? 6,
-            period: period,
-            algorithm: reader.choice("algorithm", in: section) ?? .sha1,
-            window: reader.integer("window", in: section, range: 0...10) ?? 1)
     }
 }

@@ -35,6 +35,18 @@ struct DefaultsTests {
         #expect(configuration.mfa.provider == .totp)
         #expect(configuration.mfa.otp == .afterDelimiter(","))
         #expect(configuration.mfa.totp == .init(digits: 6, period: .seconds(30), algorithm: .sha1, window: 1))
+        #expect(configuration.mfa.failMode == .secure)
+        #expect(configuration.mfa.privacyIDEA == nil)
+        #expect(configuration.mfa.radius == nil)
+        #expect(configuration.mfa.exempt == .init(dns: [], subtrees: [], groups: [], networks: []))
+        #expect(configuration.mfa.requiredGroups == [])
+        #expect(configuration.mfa.requireUserMatch)
+        #expect(configuration.mfa.bindCacheTTL == .zero)
+        #expect(
+            configuration.mfa.lockout
+                == .init(maxFailures: 5, maxFailuresPerAddress: 100, window: .seconds(600), duration: .seconds(900)))
+        #expect(configuration.mfa.pushKeyword == "push")
+        #expect(configuration.mfa.groupCacheTTL == .seconds(60))
         #expect(configuration.store.sqlitePath == sandbox.path + "/ldap-mfa-proxy.sqlite")
         #expect(configuration.store.encryptionKey == .file(sandbox.path + "/ldap-mfa-proxy.key"))
         #expect(configuration.log.level == .info)

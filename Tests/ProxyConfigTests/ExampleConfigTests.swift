@@ -33,6 +33,8 @@ struct ExampleConfigTests {
             configuration.directory.servers.map { configuration.directory.querySecurity(for: $0) } == [.startTLS, .tls])
         #expect(configuration.directory.servers.first?.caFile == sandbox.path + "/run/certs/ca.pem")
         #expect(configuration.listen.offersStartTLS)
+        #expect(configuration.mfa.exempt == .init(dns: [], subtrees: [], groups: [], networks: []))
+        #expect(configuration.mfa.lockout.maxFailures == 5)
     }
 
     @Test("loads the Active Directory example without problems or warnings")
@@ -48,5 +50,9 @@ struct ExampleConfigTests {
         #expect(configuration.directory.usernameAttributes == ["userPrincipalName", "sAMAccountName"])
         #expect(configuration.directory.servers.map { $0.security(for: .ssl) } == [.tls, .startTLS])
         #expect(configuration.listen.anonymousBinds == .refuse)
+        #expect(
+            configuration.mfa.exempt.subtrees.map(\.description) == ["OU=Service Accounts,DC=corp,DC=example,DC=com"])
+        #expect(configuration.mfa.lockout.maxFailures == 4)
+        #expect(configuration.mfa.privacyIDEA == nil && configuration.mfa.radius == nil)
     }
 }

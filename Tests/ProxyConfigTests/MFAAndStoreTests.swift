@@ -5,14 +5,23 @@ import Testing
 /// `mfa` (providers, where the code sits, TOTP) and `store`.
 @Suite("MFA and store")
 struct MFAAndStoreTests {
-    @Test("reports privacyidea and radius as unsupported, naming the key")
-    func unsupportedProviders() throws {
+    @Test("accepts privacyidea and radius as providers, each with its section")
+    func supportedProviders() throws {
         let sandbox = try Sandbox()
-        for provider in ["privacyidea", "radius"] {
-            let problems = sandbox.problems(Sandbox.directory + "\nmfa:\n  provider: \(provider)\n")
-            #expect(problems.map(\.keyPath) == ["mfa.provider"])
-            #expect(problems.first?.message.hasPrefix("unsupported in this version") == true)
-        }
+        try sandbox.write("radius.secret", "a-long-shared-secret-for-tests\n")
+        let privacyIDEA = try sandbox.load(
+            Sandbox.directory + "\nmfa:\n  provider: privacyidea\n  privacyidea:\n    url: https://pi.example.test\n")
+        #expect(privacyIDEA.mfa.provider == .privacyidea)
+        #expect(privacyIDEA.mfa.privacyIDEA != nil)
+        #expect(privacyIDEA.mfa.radius == nil)
+        let radius = try sandbox.load(
+            Sandbox.directory
+                + "\nmfa:\n  provider: RADIUS\n  radius:\n    servers: [radius.example.test]\n"
+                + "    secret_file: radius.secret\n")
+        #expect(radius.mfa.provider == .radius)
+        #expect(radius.mfa.radius != nil)
+        #expect(radius.mfa.privacyIDEA == nil)
+        #expect(privacyIDEA.warnings.isEmpty && radius.warnings.isEmpty)
     }
 
     @Test("lists the valid providers for an unknown one")

@@ -137,7 +137,9 @@ struct ProblemReportingTests {
                 queries: windows
                 authentications: anonymous
             mfa:
-              provider: radius
+              provider: duo
+              exempt:
+                networks: [10.0.0.0/33]
             log:
               level: loud
             """
@@ -145,7 +147,8 @@ struct ProblemReportingTests {
         #expect(
             problems.map(\.keyPath) == [
                 "listen.max_connections", "directory.servers[1]", "directory.servers[2]",
-                "directory.bind_type.queries", "directory.bind_type.authentications", "mfa.provider", "log.level",
+                "directory.bind_type.queries", "directory.bind_type.authentications", "mfa.provider",
+                "mfa.exempt.networks[0]", "log.level",
             ])
     }
 

@@ -23,7 +23,9 @@ struct SecretRedactionTests {
             #expect(!text.contains(storeKey))
             #expect(text.contains("<redacted>"))
         }
-        #expect(!dumped.contains("storage"))
+        // SecretValue's own field; ByteBuffers elsewhere in the configuration dump a `_storage` of their own.
+        #expect(!dumped.contains(" storage:"))
+        #expect(Mirror(reflecting: SecretValue("pw")).children.isEmpty)
     }
 
     @Test("shows a secret as <redacted>")
