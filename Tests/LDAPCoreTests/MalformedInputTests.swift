@@ -177,7 +177,8 @@ struct ExtensibleMatchFuzzFindings {
 
     @Test("an explicit dnAttributes FALSE survives re-encoding byte for byte")
     func explicitFalse() throws {
-        let bytes = hexBuffer("3024 020101 631f 0400 0a0102 0a0100 020100 020100 010100 a90a 8202636e 830178 840100 3000")
+        let bytes = hexBuffer(
+            "3024 020101 631f 0400 0a0102 0a0100 020100 020100 010100 a90a 8202636e 830178 840100 3000")
         #expect(try LDAPMessage(decoding: bytes).encoded() == bytes)
     }
 }
