@@ -65,6 +65,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
+            name: "DirectorySync",
+            dependencies: [
+                "LDAPCore", "Upstream", "UserStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .target(
             name: "ProxyConfig",
             dependencies: [
                 "LDAPCore",
@@ -86,7 +93,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "ProxyConfig", "ProxyServer", "Upstream", "SecondFactor", "UserStore", "QRCode",
+                "ProxyConfig", "ProxyServer", "Upstream", "SecondFactor", "UserStore", "QRCode", "DirectorySync",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "ldap-mfa-proxy",
             dependencies: [
-                "App", "QRCode", "ProxyConfig", "LDAPCore", "SecondFactor", "UserStore",
+                "App", "QRCode", "ProxyConfig", "LDAPCore", "SecondFactor", "UserStore", "DirectorySync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,6 +125,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(name: "UserStoreTests", dependencies: ["UserStore"]),
+        .testTarget(
+            name: "DirectorySyncTests",
+            dependencies: [
+                "DirectorySync", "ProxyConfig", "Upstream", "UserStore", "LDAPCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "SecondFactorTests", dependencies: ["SecondFactor"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(

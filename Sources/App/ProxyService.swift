@@ -15,6 +15,8 @@ struct ProxyService: Service {
     let listener: LDAPListener
     let runtime: NIOLockedValueBox<Runtime>
     let registry: PrometheusCollectorRegistry
+    /// The current runtime's periodic synchroniser, replaced with the runtime on reload.
+    let synchroniser = NIOLockedValueBox<Task<Void, Never>?>(nil)
     var logger: Logger { application.logger }
 
     func run() async throws {
@@ -32,6 +34,7 @@ struct ProxyService: Service {
             observability = server
         }
         logger.notice("ldap-mfa-proxy is listening", metadata: metadata)
+        startSynchroniser(initial)
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await reloadOnSIGHUP() }
             tasks.addTask {
@@ -45,9 +48,26 @@ struct ProxyService: Service {
             try? await gracefulShutdown()
             tasks.cancelAll()
         }
+        synchroniser.withLockedValue { $0 }?.cancel()
         await drain()
         await observability?.stop()
-        await runtime.withLockedValue { $0 }.directory.shutdown()
+        await runtime.withLockedValue { $0 }.shutdown()
+    }
+
+    /// Starts `runtime`'s synchroniser (when `sync.enabled`), cancelling the one before it. A cycle
+    /// in progress ends at its next step; the store's lease keeps two cycles from overlapping.
+    func startSynchroniser(_ runtime: Runtime) {
+        let service = runtime.syncService(logger: logger)
+        let task = service.map { service in Task { await service.run() } }
+        synchroniser.withLockedValue { current in
+            current?.cancel()
+            current = task
+        }
+        if service != nil {
+            logger.notice(
+                "directory synchronisation is on",
+                metadata: ["interval": "\(runtime.configuration.sync.interval)"])
+        }
     }
 
     /// Stops accepting, then waits for binds in flight up to the drain deadline.
@@ -87,7 +107,12 @@ struct ProxyService: Service {
                 }
                 next.directory.startHealthChecks()
                 listener.replaceServices(next.services)
-                Task { await previous.directory.shutdown() }
+                startSynchroniser(next)
+                Task {
+                    // Binds already handed to the old gate keep its provider until they finish.
+                    try? await Task.sleep(for: ProxyApplication.drainTimeout(configuration))
+                    await previous.shutdown()
+                }
                 for warning in configuration.warnings { logger.warning("\(warning)") }
                 logger.notice("configuration reloaded", metadata: ["path": "\(application.configurationPath)"])
             } catch {

@@ -1,3 +1,4 @@
+import DirectorySync
 import Logging
 import NIOCore
 import NIOSSL
@@ -13,6 +14,7 @@ struct Runtime: Sendable {
     let configuration: ProxyConfiguration
     let store: SQLiteUserStore
     let directory: UpstreamDirectory
+    let provider: any SecondFactorProvider
     let services: ProxyServices
 
     static func build(_ configuration: ProxyConfiguration, logger: Logger, audit: any AuditSink) throws -> Runtime {
@@ -41,26 +43,20 @@ struct Runtime: Sendable {
                 idleTimeout: TimeAmount(listen.idleTimeout), relayAnonymousBinds: listen.anonymousBinds == .relay,
                 startTLSAvailable: listen.offersStartTLS),
             tlsContext: tlsContext, logger: logger)
-        return Runtime(configuration: configuration, store: store, directory: directory, services: services)
-    }
-}
-
-extension ProxyApplication {
-    /// The second-factor provider `mfa.provider` names.
-    static func makeProvider(_ configuration: ProxyConfiguration, store: SQLiteUserStore) throws
-        -> any SecondFactorProvider
-    {
-        switch configuration.mfa.provider {
-        case .totp:
-            return TOTPProvider(store: TOTPStoreAdapter(store: store), parameters: try totpParameters(configuration))
-        case .privacyidea, .radius:
-            throw ProviderNotWired(provider: configuration.mfa.provider.rawValue)
-        }
+        return Runtime(
+            configuration: configuration, store: store, directory: directory, provider: provider, services: services)
     }
 
-    /// Until a provider is wired into the App, `serve` refuses it clearly.
-    struct ProviderNotWired: Error, CustomStringConvertible {
-        let provider: String
-        var description: String { "mfa.provider \(provider) is not available in this build" }
+    /// Closes what this runtime opened: upstream connections and the provider's clients. A reload
+    /// calls it on the runtime it replaced once that one's binds have had their answer.
+    func shutdown() async {
+        await directory.shutdown()
+        await provider.shutdown()
+    }
+
+    /// The periodic synchroniser (`sync.enabled`), run by `serve` while this runtime is current.
+    func syncService(logger: Logger) -> SyncService? {
+        guard configuration.sync.enabled else { return nil }
+        return ProxyApplication.syncService(configuration, directory: directory, store: store, logger: logger)
     }
 }

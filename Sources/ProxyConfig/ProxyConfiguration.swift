@@ -20,6 +20,8 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public var store: Store
     /// Logging (`log`).
     public var log: Log
+    /// Directory synchronisation (`sync`, and the attributes and filters of `directory`).
+    public var sync: Sync = .defaults
     /// Non-fatal notes, such as a setting that weakens security; `check-config` prints them.
     public var warnings: [ConfigProblem]
 
@@ -75,6 +77,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
             mfa: MFA.decode(reader.section("mfa", in: section), reader),
             store: Store.decode(reader.section("store", in: section), reader),
             log: Log.decode(reader.section("log", in: section), reader),
+            sync: Sync.decode(section, reader),
             warnings: [])
         reader.reportUnknownKeys()
         guard reader.problems.isEmpty else {

@@ -9,4 +9,12 @@ public protocol SecondFactorProvider: Sendable {
 
     /// Checks one request. Reasons in the outcome never include the code or any secret.
     func verify(_ request: FactorRequest) async -> FactorOutcome
+
+    /// Releases what the provider holds (HTTP clients, sockets). Called once, when the runtime
+    /// that built it is replaced or the process stops; the default does nothing.
+    func shutdown() async
+}
+
+extension SecondFactorProvider {
+    public func shutdown() async {}
 }

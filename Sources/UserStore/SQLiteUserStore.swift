@@ -62,6 +62,7 @@ public final class SQLiteUserStore: Sendable {
                 table.column("last_used_at", .datetime)
             }
         }
+        migrator.registerMigration("v2", migrate: migrateToDirectorySync)
         return migrator
     }
 

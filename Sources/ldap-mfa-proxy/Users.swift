@@ -43,14 +43,17 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let users = try await SQLiteUserStore.open(configuration).store.listUsers()
+            let store = try SQLiteUserStore.open(configuration).store
+            let users = try await store.listUsers()
             if json {
                 let formatter = ISO8601DateFormatter()
-                let items = users.map { user -> [String: Any] in
-                    var item: [String: Any] = [
+                let items = try await store.listUserDetails().map { details -> [String: Any] in
+                    let user = details.record
+                    var item: [String: Any] = SyncOutput.directoryFields(details)
+                    item.merge([
                         "username": user.username, "enrolled": user.enrolled,
                         "created_at": formatter.string(from: user.createdAt),
-                    ]
+                    ]) { $1 }
                     if let last = user.lastUsedAt { item["last_used_at"] = formatter.string(from: last) }
                     return item
                 }

@@ -134,7 +134,7 @@ struct StoreEncryptionTests {
                 )
             }
             #expect(mode == "wal")
-            #expect(migrations == ["v1"])
+            #expect(migrations == ["v1", "v2"])
         }
     }
 }

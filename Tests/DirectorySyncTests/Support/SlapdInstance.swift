@@ -1,0 +1,147 @@
+import Foundation
+import LDAPCore
+import Logging
+import NIOCore
+import Upstream
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An OpenLDAP instance of scripts/slapd/start.sh (the sample directory: 204 users in ou=people, groups with
+/// nesting) on free ports in a temporary directory. Fails with a clear message, never skips, when slapd is missing.
+final class SlapdInstance: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    let directory: URL
+    let port: Int
+    let ldapiURL: String
+
+    private init(directory: URL, port: Int, ldapiURL: String) {
+        self.directory = directory
+        self.port = port
+        self.ldapiURL = ldapiURL
+    }
+
+    static func start() async throws -> SlapdInstance {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/slapd") else {
+            throw Failure(description: "slapd is not installed (/usr/sbin/slapd): run scripts/install-deps.sh")
+        }
+        let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("sync-it-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var output = ""
+        for _ in 0..<5 {
+            let (port, ldaps) = (try freePort(), try freePort())
+            let (status, text) = try await run(
+                "/bin/bash",
+                [
+                    repository.appendingPathComponent("scripts/slapd/start.sh").path, directory.path, "\(port)",
+                    "\(ldaps)",
+                ])
+            output = text
+            if status == 0 {
+                let ldapi = text.split(separator: "\n").first { $0.hasPrefix("SLAPD_LDAPI_URL=") }
+                    .map { String($0.dropFirst("SLAPD_LDAPI_URL=".count)) }
+                guard let ldapi else { throw Failure(description: "start.sh printed no SLAPD_LDAPI_URL:\n\(text)") }
+                return SlapdInstance(directory: directory, port: port, ldapiURL: ldapi)
+            }
+            guard text.contains("already in use") else { break }
+        }
+        try? FileManager.default.removeItem(at: directory)
+        throw Failure(description: "scripts/slapd/start.sh failed:\n\(output)")
+    }
+
+    /// Stops slapd and removes its directory.
+    func stop() async {
+        _ = try? await Self.run(
+            "/bin/bash", [Self.repository.appendingPathComponent("scripts/slapd/stop.sh").path, directory.path])
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The directory as the proxy reaches it: plain LDAP, bound as the sample's query account.
+    func upstream() throws -> UpstreamDirectory {
+        let server = DirectorySettings.Server(
+            endpoint: UpstreamEndpoint(host: "127.0.0.1", port: port, label: "ldap://127.0.0.1:\(port)"),
+            authenticationSecurity: .plain, querySecurity: .plain)
+        let bind = BindRequest(
+            name: "cn=proxy-reader,ou=service,dc=example,dc=test",
+            authentication: .simple(SensitiveBytes(ByteBuffer(string: "reader-password"))))
+        return try UpstreamDirectory(settings: DirectorySettings(servers: [server], queryBind: bind), logger: .quiet)
+    }
+
+    /// Applies LDIF changes as the directory's manager (SASL EXTERNAL over ldapi).
+    func modify(_ ldif: String) async throws {
+        let input = directory.appendingPathComponent("change-\(UUID().uuidString.prefix(6)).ldif")
+        try ldif.write(to: input, atomically: true, encoding: .utf8)
+        let (status, text) = try await Self.run(
+            "/usr/bin/ldapmodify", ["-Q", "-Y", "EXTERNAL", "-H", ldapiURL, "-f", input.path])
+        guard status == 0 else { throw Failure(description: "ldapmodify failed:\n\(text)\n\(ldif)") }
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw Failure(description: "bind() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Runs a program to its end with its output in a file, off the cooperative thread pool: posix_spawn and a
+    /// blocking waitpid on a thread of its own (Foundation's Process has hung this test process).
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sync-it-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try spawnAndWait(executable, arguments, output: output.path) })
+            }.start()
+        }
+        return (status, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+    }
+
+    private static func spawnAndWait(_ executable: String, _ arguments: [String], output: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        // The thread's blocked signals would be inherited: slapd would ignore stop.sh's TERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        var defaults = sigset_t()
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot run \(executable): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw Failure(description: "waitpid failed: errno \(errno)") }
+        }
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+}
