@@ -41,6 +41,9 @@ directory:
   bind_password_file: bind_password
   attributes:
     username: [uid]
+    # slapd has no objectGUID: entryUUID identifies users for the synchronisation.
+    unique_identifier: entryUUID
+    unique_identifier_type: string
 mfa:
   provider: totp
   otp:
@@ -48,10 +51,16 @@ mfa:
 store:
   sqlite: store.sqlite
   encryption_key_file: store.key
+sync:
+  # Every user below ou=people is kept in the store (see \`users list\`, \`sync status\`).
+  enabled: true
+  interval: 15m
+  items:
+    - container: "ou=people,dc=example,dc=test"
 YAML
 
 "$BIN" check-config -c "$RUN/proxy.yaml" >/dev/null
-if [ ! -s "$RUN/alice.secret" ] || ! "$BIN" users list -c "$RUN/proxy.yaml" | grep -q '^alice'; then
+if [ ! -s "$RUN/alice.secret" ] || ! "$BIN" users list -c "$RUN/proxy.yaml" | grep -q $'^alice\ttotp'; then
     python3 -c 'import base64, os; print(base64.b32encode(os.urandom(20)).decode())' >"$RUN/alice.secret"
     chmod 600 "$RUN/alice.secret"
     "$BIN" users enrol alice --secret "$(cat "$RUN/alice.secret")" -c "$RUN/proxy.yaml"
@@ -67,6 +76,8 @@ Try it in another terminal (the code is appended to the password after a comma):
   ldapwhoami -x -H ldap://127.0.0.1:3890 -D uid=alice,ou=people,dc=example,dc=test \\
     -w "alice-password,\$(scripts/totp-code.py \$(cat $RUN/alice.secret))"
 A code works once: wait for the next 30-second step before binding again.
+The directory is synchronised into the store at start and every 15 minutes:
+  $BIN users list -c $RUN/proxy.yaml      and      $BIN sync status -c $RUN/proxy.yaml
 Over StartTLS add -ZZ and LDAPTLS_CACERT=run/certs/ca.pem. Ctrl-C stops the proxy and slapd.
 
 TEXT
