@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds a libFuzzer target of the Fuzz/ package and runs it (issue 2).
+# Builds a libFuzzer target of the Fuzz/ package and runs it (issues 2 and 8).
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET]      e.g.  nice -n 10 scripts/fuzz.sh 600 codec
+#   scripts/fuzz.sh [SECONDS] [TARGET]      e.g.  nice -n 10 scripts/fuzz.sh 600 session
 #
 # SECONDS (default 60) is libFuzzer's -max_total_time; TARGET (default codec) names the target:
-#   codec  Fuzz/Sources/FuzzCodec: frame parser + full decode + re-encode, filter and DN text
+#   codec    Fuzz/Sources/FuzzCodec: frame parser + full decode + re-encode, filter and DN text
+#   session  Fuzz/Sources/FuzzSession: event sequences fed to SessionStateMachine, invariants
+#            checked after every step (see Fuzz/Sources/FuzzSession/SessionHarness.swift)
 #
 # 1. Builds in release with the sanitizer flags that work with SwiftPM (see the toolchain notes):
 #    --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address, in its own build folder Fuzz/.build-fuzz.
@@ -15,14 +17,18 @@
 #    inputs to Fuzz/artifacts/TARGET/, the whole log to Fuzz/.build-fuzz/logs/.
 # Exits non-zero when the build fails, a regression input crashes, or fuzzing finds a crash.
 # Extra libFuzzer flags can be given in FUZZ_FLAGS (e.g. FUZZ_FLAGS="-max_len=8192").
+# With FUZZ_MERGE=1, a run without a crash ends with libFuzzer -set_cover_merge=1 (the smallest-set
+# variant of -merge=1) of what it found into Fuzz/corpus/TARGET/: only inputs that add coverage
+# beyond the seeds are added; commit them.
 set -euo pipefail
 
 seconds="${1:-60}"
 target="${2:-codec}"
 case "$target" in
 codec) product=FuzzCodec ;;
+session) product=FuzzSession ;;
 *)
-    echo "fuzz.sh: unknown target '$target' (known: codec)" >&2
+    echo "fuzz.sh: unknown target '$target' (known: codec, session)" >&2
     exit 2
     ;;
 esac
@@ -78,3 +84,14 @@ if ((status != 0)); then
     exit "$status"
 fi
 echo "corpus: $(find "$seeds" -type f | wc -l) committed seeds + $(find "$workCorpus" -type f | wc -l) found in $workCorpus"
+if [[ "${FUZZ_MERGE:-0}" == 1 ]]; then
+    # Merging into the seeds: the named seeds stay; only inputs that add coverage are copied in.
+    before="$(find "$seeds" -type f | wc -l)"
+    echo "== merging $workCorpus into $seeds (new coverage only)"
+    "$binary" -set_cover_merge=1 -max_len=4096 "$seeds" "$workCorpus" >"$logs/$target-merge.log" 2>&1 || {
+        tail -n 20 "$logs/$target-merge.log" >&2
+        echo "fuzz.sh: merging failed" >&2
+        exit 1
+    }
+    echo "corpus: $before -> $(find "$seeds" -type f | wc -l) files, $(du -sk "$seeds" | cut -f1) KB in $seeds"
+fi

@@ -57,9 +57,12 @@ public struct SessionStateMachine: Sendable {
         return process(frame)
     }
 
-    /// The frame decoder refused the client's bytes.
+    /// The frame decoder refused the client's bytes. After the connection has ended (bytes that
+    /// followed an Unbind or a Notice of Disconnection in the same read) nothing more is sent: the
+    /// notice is the last PDU (RFC 4511 §4.4.1).
     public mutating func decodingFailed(_ error: LDAPDecodingError) -> [SessionAction] {
-        disconnect(.protocolError, "malformed LDAP message: \(error.message)")
+        guard !closed else { return [] }
+        return disconnect(.protocolError, "malformed LDAP message: \(error.message)")
     }
 
     mutating func hold(_ frame: LDAPFrame) -> [SessionAction] {
