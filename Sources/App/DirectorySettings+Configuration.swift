@@ -1,3 +1,4 @@
+import Foundation
 import LDAPCore
 import NIOCore
 import ProxyConfig
@@ -27,6 +28,43 @@ extension DirectorySettings {
             quarantineInitial: TimeAmount(directory.quarantineInitial),
             quarantineMaximum: TimeAmount(directory.quarantineMax),
             frameLimits: LDAPFrameLimits(maxMessageSize: max(configuration.listen.maxMessageSize, 16 << 20)))
+        baseDN = directory.baseDN.description
+        let windows = Self.windowsSettings(directory)
+        if directory.bindType.authentications == .windows { windowsAuthentication = windows }
+        if directory.bindType.queries == .windows {
+            queryBind = nil
+            if let name = directory.windowsBindName, let password = directory.bindPassword {
+                windowsQueries = WindowsQueryBind(
+                    identity: .account(name: name, password: SensitiveBytes(ByteBuffer(bytes: password.bytes))),
+                    settings: windows)
+            } else {
+                windowsQueries = WindowsQueryBind(
+                    identity: .service(Self.serviceCredentials(directory)), settings: windows)
+            }
+        }
+    }
+
+    /// `directory.windows.*` as the Upstream target's Windows bind settings. A configured
+    /// `krb5_config` becomes the process's KRB5_CONFIG (the Kerberos library reads it from there).
+    static func windowsSettings(_ directory: ProxyConfiguration.Directory) -> WindowsBindSettings {
+        let windows = directory.windows
+        if let path = windows.krb5Config { setenv("KRB5_CONFIG", path, 1) }
+        var realms: [String: String] = [:]
+        if let domain = windows.domain, let realm = windows.realm { realms[domain] = realm }
+        var settings = WindowsBindSettings(
+            mechanism: WindowsBindSettings.Mechanism(rawValue: windows.mechanism) ?? .negotiate, realms: realms,
+            defaultDomain: windows.domain, servicePrincipalHost: windows.servicePrincipalHost)
+        settings.channelBinding = windows.channelBinding
+        return settings
+    }
+
+    /// The proxy's own Kerberos identity for `windows` queries without a bind username.
+    static func serviceCredentials(_ directory: ProxyConfiguration.Directory) -> WindowsServiceCredentials {
+        if let keytab = directory.windows.keytab, let principal = directory.windows.keytabPrincipal {
+            return .clientKeytab(path: keytab, principal: principal)
+        }
+        if let cache = directory.windows.credentialCache { return .credentialCache(cache) }
+        return .processDefault
     }
 
     static func security(_ endpoint: ServerEndpoint, _ bindType: BindType) -> Upstream.ConnectionSecurity {

@@ -46,7 +46,13 @@ public struct DirectoryTester: Sendable {
             let connection = try await connect(server, server.querySecurity)
             defer { connection.unbindAndClose() }
             var who = "anonymous"
-            if let bind = settings.queryBind {
+            if let windows = settings.windowsQueries {
+                switch try await windowsQueryBind(connection, windows) {
+                case .success(let description): who = description
+                case .failure(let detail):
+                    return Verdict(server: server.endpoint.label, role: role, ok: false, detail: detail)
+                }
+            } else if let bind = settings.queryBind {
                 let response = try await connection.bind(bind)
                 guard case .bindResponse(let result) = response.protocolOp, result.result.resultCode == .success else {
                     return Verdict(
@@ -84,7 +90,10 @@ public struct DirectoryTester: Sendable {
                     server: server.endpoint.label, role: role, ok: true,
                     detail: "connection secured as configured; pass --user and --password-file to test a user's bind")
             }
-            let response = try await connection.bind(user)
+            if let windows = settings.windowsAuthentication {
+                return await windowsAuthentication(connection, server, role: role, user: user, settings: windows)
+            }
+            let response = UpstreamDirectory.withStrongAuthHint(try await connection.bind(user))
             guard case .bindResponse(let result) = response.protocolOp, result.result.resultCode == .success else {
                 return Verdict(
                     server: server.endpoint.label, role: role, ok: false,
@@ -93,6 +102,67 @@ public struct DirectoryTester: Sendable {
             return Verdict(server: server.endpoint.label, role: role, ok: true, detail: "bound as \(user.name)")
         } catch {
             return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "\(error)")
+        }
+    }
+
+    enum WindowsCheck {
+        case success(String)
+        case failure(String)
+    }
+
+    /// The query account's Windows bind: `who` on success, the reason on failure.
+    func windowsQueryBind(_ connection: UpstreamConnection, _ windows: WindowsQueryBind) async throws -> WindowsCheck {
+        let (result, who): (WindowsBindResult, String)
+        do {
+            switch windows.identity {
+            case .account(let name, let password):
+                result = try await connection.windowsBind(name: name, password: password, settings: windows.settings)
+                who = name
+            case .service(let credentials):
+                result = try await connection.windowsBind(service: credentials, settings: windows.settings)
+                who = "the process's Kerberos credentials"
+            }
+        } catch let error as WindowsBindError {
+            return .failure("windows bind failed: \(error.summary): \(error)")
+        }
+        guard result.resultCode == .success else {
+            return .failure("windows bind refused: \(Self.describe(result.response))")
+        }
+        return .success("\(who) (windows bind, \(Self.describe(result)))")
+    }
+
+    func windowsAuthentication(
+        _ connection: UpstreamConnection, _ server: DirectorySettings.Server, role: String, user: BindRequest,
+        settings windows: WindowsBindSettings
+    ) async -> Verdict {
+        guard case .simple(let password) = user.authentication else {
+            return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "no password to test with")
+        }
+        do {
+            let result = try await connection.windowsBind(name: user.name, password: password, settings: windows)
+            guard result.resultCode == .success else {
+                return Verdict(
+                    server: server.endpoint.label, role: role, ok: false,
+                    detail: "windows bind as \(user.name) refused: \(Self.describe(result.response))")
+            }
+            return Verdict(
+                server: server.endpoint.label, role: role, ok: true,
+                detail: "windows bind as \(user.name): \(Self.describe(result))")
+        } catch let error as WindowsBindError {
+            return Verdict(
+                server: server.endpoint.label, role: role, ok: false,
+                detail: "windows bind as \(user.name) failed: \(error.summary): \(error)")
+        } catch {
+            return Verdict(server: server.endpoint.label, role: role, ok: false, detail: "\(error)")
+        }
+    }
+
+    static func describe(_ result: WindowsBindResult) -> String {
+        let mechanism = result.mechanism == .ntlm ? "NTLM" : "Kerberos"
+        switch result.securityLayer {
+        case .none: return "\(mechanism), no SASL layer (TLS)"
+        case .integrity: return "\(mechanism), SASL signing"
+        case .confidentiality: return "\(mechanism), SASL sign and seal"
         }
     }
 

@@ -23,9 +23,19 @@ extension ProxyConfiguration.Directory {
             }
             return (nil, nil)
         case .windows:
-            // Reported as unsupported with the bind type; a Windows bind name is not a DN, so it is not parsed.
-            _ = reader.string("bind_dn", in: section)
-            return (nil, nil)
+            // A Windows bind name is DOMAIN\user, a UPN or a DN: read as text by decode (windowsBindName).
+            // With no name, the process's own Kerberos credentials are used and no password is needed.
+            guard let name = reader.string("bind_dn", in: section), !name.isEmpty else { return (nil, nil) }
+            let secret = reader.secret(
+                ConfigReader.SecretSource(
+                    fileKeyPath: "directory.bind_password_file", variable: bindPasswordVariable, noun: "password"),
+                file: passwordFile,
+                missing: (
+                    "bind type windows with a bind username needs its password",
+                    "set directory.bind_password_file or \(bindPasswordVariable), or leave bind_dn empty to use the "
+                        + "process's Kerberos credentials"
+                ))
+            return (try? DistinguishedName(parsing: name), secret)
         case .simple, .ssl:
             let bindDN = reader.distinguishedName("bind_dn", in: section)
             if reader.node("bind_dn", in: section).map(\.isNull) ?? true {

@@ -17,7 +17,7 @@ extension ProxyConfiguration.Directory {
                 "directory.quarantine_max", "is shorter than directory.quarantine_initial",
                 fix: "make quarantine_max at least quarantine_initial")
         }
-        return Self(
+        var directory = Self(
             servers: servers,
             baseDN: baseDN ?? .root,
             bindType: bindType,
@@ -32,6 +32,18 @@ extension ProxyConfiguration.Directory {
             quarantineInitial: initial,
             quarantineMax: maximum,
             bindPoolSize: reader.integer("bind_pool_size", in: section, range: 1...256) ?? 8)
+        directory.windows = decodeWindows(reader.section("windows", in: section), reader, baseDN: baseDN)
+        directory.referrals = decodeReferrals(section, reader)
+        if bindType.queries == .windows {
+            directory.windowsBindName = reader.string("bind_dn", in: section).flatMap { $0.isEmpty ? nil : $0 }
+            if let name = directory.windowsBindName, name.contains("="), !name.contains("\\"), !name.contains("@") {
+                reader.problem(
+                    "directory.bind_dn", "bind type windows for queries needs a logon name, not a DN",
+                    fix: "write the service account as DOMAIN\\user or user@realm, or leave bind_dn empty to use the "
+                        + "process's Kerberos credentials", at: reader.node("bind_dn", in: section))
+            }
+        }
+        return directory
     }
 
     private static func decodeBaseDN(_ section: ConfigReader.Section, _ reader: ConfigReader) -> DistinguishedName? {
@@ -51,12 +63,6 @@ extension ProxyConfiguration.Directory {
     private static func decodeBindTypes(_ section: ConfigReader.Section, _ reader: ConfigReader) -> BindTypes {
         let queries: BindType = reader.choice("queries", in: section) ?? .ssl
         let authentications: BindType = reader.choice("authentications", in: section) ?? .ssl
-        for (key, type) in [("queries", queries), ("authentications", authentications)] where type == .windows {
-            reader.problem(
-                "directory.bind_type.\(key)",
-                "unsupported: the windows bind type arrives with Active Directory support (issue 5)",
-                fix: "use ssl or simple", at: reader.node(key, in: section))
-        }
         if authentications == .anonymous {
             reader.problem(
                 "directory.bind_type.authentications", "anonymous cannot check a user's password",

@@ -31,6 +31,13 @@ extension ProxyConfiguration {
         public var quarantineMax: Duration
         /// `directory.bind_pool_size`: long-lived connections per server that carry users' binds. Default 8.
         public var bindPoolSize: Int
+        /// `directory.windows`: the `windows` bind type's realm, mechanism and credentials.
+        public var windows: Windows = Windows()
+        /// `directory.referrals`: `return` (default) passes referrals to clients untouched.
+        public var referrals: Referrals = .return
+        /// `directory.bind_dn` as written, for the `windows` bind type of queries (`DOMAIN\user`, a UPN
+        /// or a DN); nil when empty (the process's own Kerberos credentials are used).
+        public var windowsBindName: String?
     }
 }
 

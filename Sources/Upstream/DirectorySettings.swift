@@ -31,6 +31,13 @@ public struct DirectorySettings: Sendable {
     public var quarantineInitial: TimeAmount
     public var quarantineMaximum: TimeAmount
     public var frameLimits: LDAPFrameLimits
+    /// Where the proxy looks users up (`directory.base_dn`), e.g. to resolve `DOMAIN\user` to an entry.
+    public var baseDN: String = ""
+    /// With the `windows` bind type for authentications: how users' binds become GSS-SPNEGO
+    /// binds. `nil`: users' binds are relayed as simple binds.
+    public var windowsAuthentication: WindowsBindSettings?
+    /// With the `windows` bind type for queries: the proxy's own Windows bind (replaces `queryBind`).
+    public var windowsQueries: WindowsQueryBind?
 
     public init(
         servers: [Server], queryBind: BindRequest?, timeouts: UpstreamConnection.Timeouts = .init(),
@@ -47,6 +54,25 @@ public struct DirectorySettings: Sendable {
         self.quarantineInitial = quarantineInitial
         self.quarantineMaximum = quarantineMaximum
         self.frameLimits = frameLimits
+    }
+}
+
+/// The proxy's own Windows bind for its queries: a named account with its password, or the
+/// process's Kerberos credentials (`directory.bind_dn` left empty).
+public struct WindowsQueryBind: Sendable {
+    public enum Identity: Sendable {
+        /// `DOMAIN\user` or a UPN, and its password.
+        case account(name: String, password: SensitiveBytes)
+        /// A keytab or credential cache (no password).
+        case service(WindowsServiceCredentials)
+    }
+
+    public var identity: Identity
+    public var settings: WindowsBindSettings
+
+    public init(identity: Identity, settings: WindowsBindSettings) {
+        self.identity = identity
+        self.settings = settings
     }
 }
 

@@ -42,7 +42,7 @@ public final class UpstreamConnection: Sendable {
         }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeouts.connect)
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if ldaps, let tlsContext {

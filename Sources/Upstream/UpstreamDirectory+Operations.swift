@@ -8,7 +8,15 @@ extension UpstreamDirectory {
     /// A connection-level failure quarantines that server and the next one is tried; a reused
     /// pooled connection that turns out to be closed is retried once on a fresh connection
     /// first. busy (51) and unavailable (52) answers also count as a server failure.
+    ///
+    /// With the `windows` bind type the bind becomes a GSS-SPNEGO bind on a fresh connection
+    /// (see `authenticateWindows`).
     public func authenticate(_ request: BindRequest, controls: [LDAPControl]? = nil) async -> AuthenticationOutcome {
+        if let windows = settings.windowsAuthentication, case .simple(let password) = request.authentication,
+            !password.isEmpty
+        {
+            return await authenticateWindows(request, controls: controls, settings: windows)
+        }
         var lastError = "every directory server is quarantined"
         for index in selector.withLockedValue({ $0.candidates(now: .now()) }) {
             let pool = bindPools[index]
@@ -23,7 +31,7 @@ extension UpstreamDirectory {
                     break
                 }
                 do {
-                    let response = try await lease.connection.bind(request, controls: controls)
+                    let response = Self.withStrongAuthHint(try await lease.connection.bind(request, controls: controls))
                     let code = Self.resultCode(of: response)
                     if code == .busy || code == .unavailable {
                         await pool.release(lease.connection, reusable: false)
@@ -122,7 +130,8 @@ extension UpstreamDirectory {
             }
             guard let bind else { return connection }
             do {
-                let response = try await connection.bind(bind)
+                let response = try await clientBind(
+                    connection, bind, controls: nil, windows: settings.windowsAuthentication)
                 if Self.resultCode(of: response) == .success { return connection }
                 connection.close()
                 throw ClientBindRefused(response: response)

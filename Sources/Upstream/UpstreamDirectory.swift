@@ -39,12 +39,18 @@ public final class UpstreamDirectory: Sendable {
                     endpoint: server.endpoint, security: server.authenticationSecurity, tlsContext: context,
                     timeouts: settings.timeouts, frameLimits: settings.frameLimits, maximumSize: settings.bindPoolSize,
                     prepare: { _ in }))
-            let queryBind = settings.queryBind
+            let (queryBind, windowsQueries) = (settings.queryBind, settings.windowsQueries)
             queryPools.append(
                 ConnectionPool(
                     endpoint: server.endpoint, security: server.querySecurity, tlsContext: context,
                     timeouts: settings.timeouts, frameLimits: settings.frameLimits, maximumSize: settings.queryPoolSize,
-                    prepare: { connection in try await Self.bindForQueries(connection, queryBind) }))
+                    prepare: { connection in
+                        if let windowsQueries {
+                            try await Self.bindForQueries(connection, windowsQueries)
+                        } else {
+                            try await Self.bindForQueries(connection, queryBind)
+                        }
+                    }))
         }
         self.tlsContexts = contexts
         self.bindPools = bindPools

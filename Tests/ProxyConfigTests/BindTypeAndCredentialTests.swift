@@ -91,16 +91,12 @@ struct BindTypeAndCredentialTests {
         #expect(configuration.directory.bindPassword == nil)
     }
 
-    @Test("parses windows but reports it as unsupported until Active Directory support")
-    func windowsUnsupported() throws {
+    @Test("accepts windows for both purposes (issue 5; details in WindowsConfigTests)")
+    func windowsAccepted() throws {
         let sandbox = try Sandbox()
         let yaml = Self.servers + "\n  bind_type:\n    queries: windows\n    authentications: Windows\n"
-        let problems = sandbox.problems(yaml)
-        #expect(problems.map(\.keyPath) == ["directory.bind_type.queries", "directory.bind_type.authentications"])
-        #expect(
-            problems.first?.description
-                == "directory.bind_type.queries: unsupported: the windows bind type arrives with Active Directory "
-                + "support (issue 5). Fix: use ssl or simple")
+        let configuration = try sandbox.load(yaml, environment: [:])
+        #expect(configuration.directory.bindType == .init(queries: .windows, authentications: .windows))
     }
 
     @Test("refuses anonymous for authentications")

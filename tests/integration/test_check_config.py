@@ -33,10 +33,10 @@ def test_valid_config_passes(tmp_path):
     assert "configuration is valid" in proc.stdout
 
 
-def test_typo_and_windows_bind_type_are_each_reported_with_key_path(tmp_path):
+def test_typo_and_unknown_bind_type_are_each_reported_with_key_path(tmp_path):
     config = base_config(tmp_path)
     directory = config["directory"]
-    directory["bind_type"]["authentications"] = "windows"
+    directory["bind_type"]["authentications"] = "kerberos"  # not a bind type
     directory["tls"] = {"verify_hostnme": True}         # typo inside a section
     config["listen"]["max_conections"] = 10             # typo of listen.max_connections
     path = tmp_path / "bad.yaml"
@@ -53,7 +53,7 @@ def test_typo_and_windows_bind_type_are_each_reported_with_key_path(tmp_path):
         assert found, f"no line starts with {key}: in\n{output}"
         return found[0]
 
-    assert "windows" in line_for("directory.bind_type.authentications")
+    assert "kerberos" in line_for("directory.bind_type.authentications")
     assert "verify_hostname" in line_for("directory.tls.verify_hostnme")  # suggests the right key
     assert "max_connections" in line_for("listen.max_conections")
     assert "configuration is valid" not in output

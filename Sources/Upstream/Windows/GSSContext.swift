@@ -12,11 +12,18 @@ final class GSSContext: @unchecked Sendable {
     private let target: GSSName
     private let mechanism: gss_OID
     private let requestedFlags: OM_uint32
+    /// Application data of the channel bindings (RFC 2743 §1.1.6), e.g. RFC 5929's
+    /// `tls-server-end-point:HASH`; nil sends none.
+    private let channelBindings: [UInt8]?
     /// The flags the mechanism granted (`GSS_C_INTEG_FLAG`, `GSS_C_CONF_FLAG`, ...).
     private(set) var flags: OM_uint32 = 0
     private(set) var isEstablished = false
 
-    init(credential: GSSCredential, target: GSSName, mechanism: gss_OID, flags: OM_uint32) {
+    init(
+        credential: GSSCredential, target: GSSName, mechanism: gss_OID, flags: OM_uint32,
+        channelBindings: [UInt8]? = nil
+    ) {
+        self.channelBindings = channelBindings
         self.credential = credential
         self.target = target
         self.mechanism = mechanism
@@ -35,12 +42,23 @@ final class GSSContext: @unchecked Sendable {
         var output = gss_buffer_desc()
         var grantedFlags: OM_uint32 = 0
         var inputBytes = input ?? []
+        var bindingBytes = channelBindings ?? []
         let major = inputBytes.withUnsafeMutableBytes { raw in
             var inputBuffer = gss_buffer_desc(length: raw.count, value: raw.baseAddress)
-            return withUnsafeMutablePointer(to: &inputBuffer) { inputPointer in
-                gss_init_sec_context(
-                    &minor, credential.handle, &handle, target.handle, mechanism, requestedFlags, 0, nil,
-                    input == nil ? nil : inputPointer, nil, &output, &grantedFlags, nil)
+            return bindingBytes.withUnsafeMutableBytes { binding in
+                // Addresses unspecified (0), as Windows sends them; only the application data counts.
+                var bindings = gss_channel_bindings_struct(
+                    initiator_addrtype: 0, initiator_address: gss_buffer_desc(), acceptor_addrtype: 0,
+                    acceptor_address: gss_buffer_desc(),
+                    application_data: gss_buffer_desc(length: binding.count, value: binding.baseAddress))
+                return withUnsafeMutablePointer(to: &bindings) { bindingsPointer in
+                    withUnsafeMutablePointer(to: &inputBuffer) { inputPointer in
+                        gss_init_sec_context(
+                            &minor, credential.handle, &handle, target.handle, mechanism, requestedFlags, 0,
+                            channelBindings == nil ? nil : bindingsPointer, input == nil ? nil : inputPointer, nil,
+                            &output, &grantedFlags, nil)
+                    }
+                }
             }
         }
         defer { gss_release_buffer(&minor, &output) }

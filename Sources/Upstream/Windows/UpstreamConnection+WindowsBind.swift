@@ -48,6 +48,7 @@ extension UpstreamConnection {
             case .ntlm: [.ntlm]
             }
         let host = settings.servicePrincipalHost ?? endpoint.host
+        let bindings = overTLS && settings.channelBinding ? try await tlsChannelBinding() : nil
         var lastError = WindowsBindError(.unmappableName, "no mechanism was tried")
         for (index, mechanism) in plan.enumerated() {
             let canFallBack = index < plan.count - 1
@@ -63,7 +64,8 @@ extension UpstreamConnection {
             let context: GSSContext
             let firstToken: [UInt8]
             do {
-                (context, firstToken) = try await start(credential, host: host, overTLS: overTLS)
+                (context, firstToken) = try await start(
+                    credential, host: host, overTLS: overTLS, channelBindings: bindings)
             } catch let error as WindowsBindError {
                 // The password was good (the KDC issued a ticket) but no service ticket for
                 // ldap/HOST: Windows falls back to NTLM here, so does negotiate.
@@ -92,22 +94,24 @@ extension UpstreamConnection {
             throw WindowsBindError.gss(status, mechanism: .kerberos)
         }
         let host = settings.servicePrincipalHost ?? endpoint.host
-        let (context, firstToken) = try await start(credential, host: host, overTLS: overTLS)
+        let bindings = overTLS && settings.channelBinding ? try await tlsChannelBinding() : nil
+        let (context, firstToken) = try await start(
+            credential, host: host, overTLS: overTLS, channelBindings: bindings)
         return try await exchange(
             context, firstToken: firstToken, mechanism: .kerberos, keepAlive: credential, overTLS: overTLS,
             controls: controls)
     }
 
     /// The context's first step (for Kerberos: the service ticket for ldap/HOST), off the loop.
-    private func start(_ credential: NegotiateCredential, host: String, overTLS: Bool) async throws -> (
-        GSSContext, [UInt8]
-    ) {
+    private func start(
+        _ credential: NegotiateCredential, host: String, overTLS: Bool, channelBindings: [UInt8]?
+    ) async throws -> (GSSContext, [UInt8]) {
         do {
             return try await GSSThreads.run {
                 let target = try GSSName("ldap@\(host)", type: cgss_nt_hostbased_service())
                 let context = GSSContext(
                     credential: credential.credential, target: target, mechanism: credential.contextMechanism,
-                    flags: Self.requestFlags(overTLS: overTLS))
+                    flags: Self.requestFlags(overTLS: overTLS), channelBindings: channelBindings)
                 return (context, try context.step(nil))
             }
         } catch let status as GSSStatus {
@@ -239,6 +243,17 @@ extension UpstreamConnection {
             try channel.pipeline.syncOperations.addHandler(handler, position: .first)
         }.get()
         return confidentiality ? .confidentiality : .integrity
+    }
+
+    /// RFC 5929 `tls-server-end-point` of this connection's TLS session; nil when the server
+    /// sent no certificate.
+    func tlsChannelBinding() async throws -> [UInt8]? {
+        let channel = self.channel
+        let der = try await channel.eventLoop.submit { () -> [UInt8]? in
+            let handler = try channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self)
+            return try handler.peerCertificate?.toDERBytes()
+        }.get()
+        return der.map { ChannelBinding.tlsServerEndPoint(certificate: $0) }
     }
 
     /// Whether the connection runs over TLS (LDAPS or after StartTLS).

@@ -43,6 +43,23 @@ public struct WindowsBindError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// A short reason for `test` and logs: "no KDC", "clock skew", "SPN unknown", ...
+    public var summary: String {
+        switch kind {
+        case .invalidCredentials: "wrong password or unknown user"
+        case .accountRestricted: "account cannot log on"
+        case .kdcUnreachable: "no KDC"
+        case .clockSkew: "clock skew"
+        case .servicePrincipalUnknown: "SPN unknown"
+        case .unmappableName: "name cannot be mapped"
+        case .unusablePassword: "unusable password"
+        case .mechanismUnavailable: mechanism == .ntlm ? "NTLM refused or unavailable" : "mechanism unavailable"
+        case .securityLayerUnavailable: "signing required but unavailable"
+        case .protocolViolation: "protocol violation"
+        case .gssFailure: mechanism == .ntlm ? "NTLM failed" : "GSS-API failure"
+        }
+    }
+
     /// What a client should hear: invalidCredentials (49) for a refused password or account,
     /// unavailable (52) when the directory could not be asked, other (80) for the rest.
     public var resultCode: ResultCode {

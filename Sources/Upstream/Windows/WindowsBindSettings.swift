@@ -25,6 +25,10 @@ public struct WindowsBindSettings: Sendable {
     /// Turns a bind DN into an account name, e.g. by reading the entry's userPrincipalName or
     /// sAMAccountName with the query connection. `nil`: a DN cannot be used for a Windows bind.
     public var resolvePrincipal: (@Sendable (String) async throws -> WindowsAccountName?)?
+    /// Over LDAPS or StartTLS, send the `tls-server-end-point` channel binding (RFC 5929 §4) in
+    /// the GSS-API context, as Windows does; a DC that enforces LDAP channel binding refuses binds
+    /// without it. Default true.
+    public var channelBinding: Bool = true
 
     public init(
         mechanism: Mechanism = .negotiate, realms: [String: String] = [:], defaultDomain: String? = nil,
