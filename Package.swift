@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "ldap-mfa-proxy", targets: ["ldap-mfa-proxy"]),
         .library(name: "LDAPCore", targets: ["LDAPCore"]),
         .library(name: "LDAPNIO", targets: ["LDAPNIO"]),
+        // For the session state machine fuzzer in Fuzz/ (issue 8).
+        .library(name: "ProxyServer", targets: ["ProxyServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -23,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "LDAPCore", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -39,6 +42,7 @@ let package = Package(
             name: "Upstream",
             dependencies: [
                 "LDAPNIO", "CGSSAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -63,6 +67,9 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "DirectorySync",
@@ -124,7 +131,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
-        .testTarget(name: "UserStoreTests", dependencies: ["UserStore"]),
+        .testTarget(
+            name: "UserStoreTests",
+            dependencies: ["UserStore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DirectorySyncTests",
             dependencies: [

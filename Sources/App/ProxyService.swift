@@ -58,7 +58,7 @@ struct ProxyService: Service {
     /// in progress ends at its next step; the store's lease keeps two cycles from overlapping.
     func startSynchroniser(_ runtime: Runtime) {
         let service = runtime.syncService(logger: logger)
-        let task = service.map { service in Task { await service.run() } }
+        let task = service.map { service in Task { await SyncMetrics.run(service) } }
         synchroniser.withLockedValue { current in
             current?.cancel()
             current = task
@@ -74,7 +74,8 @@ struct ProxyService: Service {
     func drain() async {
         logger.notice("shutting down: no new connections accepted; letting binds in flight finish")
         await listener.stopAccepting()
-        let deadline = ContinuousClock.now + ProxyApplication.drainTimeout(application.configuration)
+        let current = runtime.withLockedValue { $0.configuration }
+        let deadline = ContinuousClock.now + ProxyApplication.drainTimeout(current)
         while listener.inFlightBinds.current > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
@@ -114,6 +115,12 @@ struct ProxyService: Service {
                     await previous.shutdown()
                 }
                 for warning in configuration.warnings { logger.warning("\(warning)") }
+                let waiting = ProxyApplication.keysNeedingRestart(running: previous.configuration, next: configuration)
+                if !waiting.isEmpty {
+                    logger.warning(
+                        "these settings changed but take effect only at the next restart",
+                        metadata: ["keys": "\(waiting.joined(separator: ", "))"])
+                }
                 logger.notice("configuration reloaded", metadata: ["path": "\(application.configurationPath)"])
             } catch {
                 logger.error(

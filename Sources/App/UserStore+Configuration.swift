@@ -1,12 +1,16 @@
 import Crypto
 import Foundation
+import Logging
 import ProxyConfig
 import UserStore
 
-extension SQLiteUserStore {
-    /// Opens the store `store.*` names, creating the key file with a fresh key when absent.
-    /// Returns a warning to show (e.g. a key file others may read), if any.
-    public static func open(_ configuration: ProxyConfiguration) throws -> (store: SQLiteUserStore, warning: String?) {
+/// Opens the user store `store.*` names: the SQLite file (the default) or PostgreSQL (`store.postgres`).
+public enum ConfiguredUserStore {
+    /// Opens the store, creating the key file with a fresh key when absent. Returns a warning to show (e.g. a key
+    /// file others may read), if any. PostgreSQL is reached on first use, not here.
+    public static func open(_ configuration: ProxyConfiguration, logger: Logger? = nil) throws -> (
+        store: any MFAUserStore, warning: String?
+    ) {
         let key: SymmetricKey
         var warning: String?
         switch configuration.store.encryptionKey {
@@ -17,6 +21,27 @@ extension SQLiteUserStore {
             key = loaded.key
             warning = loaded.warning
         }
-        return (try SQLiteUserStore(path: configuration.store.sqlitePath, key: key), warning)
+        guard let postgres = configuration.store.postgres else {
+            return (try SQLiteUserStore(path: configuration.store.sqlitePath, key: key), warning)
+        }
+        var storeLogger = logger ?? Logger(label: "ldap-mfa-proxy.store")
+        if logger == nil { storeLogger.logLevel = .error }
+        let store = try PostgresUserStore(settings: settings(postgres), key: key, logger: storeLogger)
+        return (store, warning)
+    }
+
+    /// `store.postgres.*` in the store's terms.
+    static func settings(_ postgres: ProxyConfiguration.Store.Postgres) -> PostgresStoreSettings {
+        let tls: PostgresStoreSettings.TLS =
+            switch postgres.tlsMode {
+            case .disable: .disable
+            case .require: .require(caFile: postgres.caFile)
+            case .verifyCA: .verifyCA(caFile: postgres.caFile)
+            case .verifyFull: .verifyFull(caFile: postgres.caFile)
+            }
+        return PostgresStoreSettings(
+            host: postgres.host, port: postgres.port, username: postgres.username,
+            password: postgres.password.flatMap(\.utf8String), database: postgres.database, tls: tls,
+            poolSize: postgres.poolSize, connectTimeout: postgres.connectTimeout, displayURL: postgres.displayURL)
     }
 }

@@ -1,16 +1,24 @@
 import Foundation
 
 extension ProxyConfiguration {
-    /// `store`: the embedded user store (SQLite) and the key its OTP secrets are encrypted with.
+    /// `store`: the user store (SQLite, or PostgreSQL shared by replicas) and the key its OTP secrets are encrypted
+    /// with.
     public struct Store: Sendable, Equatable {
         /// `store.sqlite`: the database file (absolute path), created when absent. Default
-        /// `ldap-mfa-proxy.sqlite` beside the configuration file.
+        /// `ldap-mfa-proxy.sqlite` beside the configuration file. Unused when ``postgres`` is set.
         public var sqlitePath: String
         /// Where the encryption key comes from: `LDAP_MFA_PROXY_STORE_KEY`, else `store.encryption_key_file`
         /// (default `ldap-mfa-proxy.key` beside the configuration file).
         public var encryptionKey: EncryptionKeySource
-    }
+        /// `store.postgres`: a PostgreSQL server instead of the SQLite file; nil for SQLite (the default).
+        public var postgres: Postgres?
 
+        public init(sqlitePath: String, encryptionKey: EncryptionKeySource, postgres: Postgres? = nil) {
+            self.sqlitePath = sqlitePath
+            self.encryptionKey = encryptionKey
+            self.postgres = postgres
+        }
+    }
 }
 
 extension ProxyConfiguration.Store {
@@ -27,10 +35,19 @@ extension ProxyConfiguration.Store {
 
     /// Reads and checks `store`.
     static func decode(_ section: ConfigReader.Section, _ reader: ConfigReader) -> Self {
-        let sqlite = path("sqlite", default: "ldap-mfa-proxy.sqlite", in: section, reader)
+        let postgres = Postgres.decode(reader.section("postgres", in: section), reader)
+        if postgres != nil, let node = reader.node("sqlite", in: section), !node.isNull {
+            reader.problem(
+                "store.sqlite", "store.sqlite and store.postgres are both set; the store is one or the other",
+                fix: "remove store.sqlite to use PostgreSQL, or store.postgres to use the SQLite file", at: node)
+        }
+        let sqlite =
+            postgres == nil
+            ? path("sqlite", default: "ldap-mfa-proxy.sqlite", in: section, reader)
+            : FileReading.absolute("ldap-mfa-proxy.sqlite", base: reader.baseDirectory)
         let keyFile = path("encryption_key_file", default: "ldap-mfa-proxy.key", in: section, reader)
         guard let encoded = reader.environment[keyVariable] else {
-            return Self(sqlitePath: sqlite, encryptionKey: .file(keyFile))
+            return Self(sqlitePath: sqlite, encryptionKey: .file(keyFile), postgres: postgres)
         }
         if reader.node("encryption_key_file", in: section) != nil {
             reader.warning(
@@ -41,9 +58,9 @@ extension ProxyConfiguration.Store {
             reader.problem(
                 "store.encryption_key_file", "\(keyVariable) is not the base64 form of 32 bytes",
                 fix: "set it to the output of: openssl rand -base64 32")
-            return Self(sqlitePath: sqlite, encryptionKey: .file(keyFile))
+            return Self(sqlitePath: sqlite, encryptionKey: .file(keyFile), postgres: postgres)
         }
-        return Self(sqlitePath: sqlite, encryptionKey: .environment(SecretValue(Array(key))))
+        return Self(sqlitePath: sqlite, encryptionKey: .environment(SecretValue(Array(key))), postgres: postgres)
     }
 
     private static func path(

@@ -22,6 +22,8 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public var log: Log
     /// Directory synchronisation (`sync`, and the attributes and filters of `directory`).
     public var sync: Sync = .defaults
+    /// The operations endpoint and the shutdown drain (`operations`).
+    public var operations: Operations = .defaults
     /// Non-fatal notes, such as a setting that weakens security; `check-config` prints them.
     public var warnings: [ConfigProblem]
 
@@ -78,6 +80,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
             store: Store.decode(reader.section("store", in: section), reader),
             log: Log.decode(reader.section("log", in: section), reader),
             sync: Sync.decode(section, reader),
+            operations: Operations.decode(reader.section("operations", in: section), reader),
             warnings: [])
         reader.reportUnknownKeys()
         guard reader.problems.isEmpty else {

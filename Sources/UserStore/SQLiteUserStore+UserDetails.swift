@@ -42,5 +42,5 @@ extension SQLiteUserStore {
 extension SQLiteUserStore {
     /// The key `username` is stored under (Unicode NFC, then lowercase), or nil for an empty name: two names with
     /// the same key are the same user.
-    public static func usernameKey(_ username: String) -> String? { try? key(for: username) }
+    public static func usernameKey(_ username: String) -> String? { UsernameKey.of(username) }
 }

@@ -98,9 +98,7 @@ public final class SQLiteUserStore: Sendable {
 
     /// The key a username is stored under: Unicode NFC, then lowercase. Throws for an empty name.
     static func key(for username: String) throws(UserStoreError) -> String {
-        let normalised = username.precomposedStringWithCanonicalMapping.lowercased()
-        guard !normalised.isEmpty else { throw UserStoreError(.invalidUsername, "a username must not be empty") }
-        return normalised
+        try UsernameKey.make(username)
     }
 
     /// Runs `body`, turning anything but a `UserStoreError` into `.database` with `action` as context.

@@ -18,7 +18,7 @@ public struct UserStoreError: Error, Hashable, Sendable, CustomStringConvertible
         case invalidUsername
         /// A TOTP secret to enrol is empty.
         case invalidSecret
-        /// SQLite failed: cannot open, migrate, read or write the database.
+        /// The database failed: SQLite or PostgreSQL cannot be opened, reached, migrated, read or written.
         case database
     }
 

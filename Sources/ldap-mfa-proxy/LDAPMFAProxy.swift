@@ -15,7 +15,9 @@ struct LDAPMFAProxy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ldap-mfa-proxy",
         abstract: "An LDAP proxy that requires a second factor for every bind.",
-        subcommands: [Serve.self, CheckConfig.self, Test.self, Users.self, Sync.self, Version.self],
+        subcommands: [
+            Serve.self, CheckConfig.self, Test.self, Users.self, Sync.self, HealthCheck.self, Version.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 

@@ -81,21 +81,47 @@ public struct LockoutState: Sendable {
     }
 }
 
-/// `LockoutState` shared by every session.
+/// `LockoutState` shared by every session, and by every replica when a shared backend is given (`store.postgres`).
+///
+/// With a backend, a call the backend fails falls back to this process's own counters, so that a store outage
+/// still leaves each replica its local lockout.
 public final class LockoutTracker: Sendable {
     private let state: NIOLockedValueBox<LockoutState>
+    private let shared: (any SharedLockoutBackend)?
 
-    public init(rules: LockoutRules) { state = NIOLockedValueBox(LockoutState(rules: rules)) }
-
-    public func isLocked(user: String, address: String?) -> Bool {
-        state.withLockedValue { $0.isLocked(user: user, address: address, now: .now()) }
+    /// Counters in this process's memory.
+    public init(rules: LockoutRules) {
+        state = NIOLockedValueBox(LockoutState(rules: rules))
+        shared = nil
     }
 
-    public func recordFailure(user: String, address: String?) {
+    /// Counters every replica sharing `backend` sees.
+    public init(rules: LockoutRules, shared backend: any SharedLockoutBackend) {
+        state = NIOLockedValueBox(LockoutState(rules: rules))
+        shared = backend
+    }
+
+    public var rules: LockoutRules { state.withLockedValue { $0.rules } }
+
+    public func isLocked(user: String, address: String?) async -> Bool {
+        if state.withLockedValue({ $0.isLocked(user: user, address: address, now: .now()) }) { return true }
+        guard let shared, rules.maxFailures > 0 || rules.maxFailuresPerAddress > 0 else { return false }
+        return (try? await shared.isLocked(user: user, address: address)) ?? false
+    }
+
+    public func recordFailure(user: String, address: String?) async {
+        if let shared {
+            let rules = self.rules
+            guard rules.maxFailures > 0 || rules.maxFailuresPerAddress > 0 else { return }
+            do {
+                return try await shared.recordFailure(user: user, address: address, rules: rules)
+            } catch {}
+        }
         state.withLockedValue { $0.recordFailure(user: user, address: address, now: .now()) }
     }
 
-    public func recordSuccess(user: String) {
+    public func recordSuccess(user: String) async {
         state.withLockedValue { $0.recordSuccess(user: user) }
+        if let shared, rules.maxFailures > 0 { try? await shared.recordSuccess(user: user) }
     }
 }
