@@ -59,7 +59,7 @@ extension ProxyApplication {
     /// The synchroniser of `configuration`, over `directory` and `store`: `serve` runs it every `sync.interval`
     /// when `sync.enabled`; `sync now` runs one cycle.
     public static func syncService(
-        _ configuration: ProxyConfiguration, directory: UpstreamDirectory, store: SQLiteUserStore, logger: Logger
+        _ configuration: ProxyConfiguration, directory: UpstreamDirectory, store: any MFAUserStore, logger: Logger
     ) -> SyncService {
         let notifier: any SyncNotifier =
             configuration.sync.notifyCommand.map { CommandNotifier(arguments: $0) } ?? LogOnlyNotifier()

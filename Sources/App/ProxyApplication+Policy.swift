@@ -37,25 +37,3 @@ extension ProxyApplication {
         TimeAmount(configuration.mfa.groupCacheTTL)
     }
 }
-
-extension ProxyApplication {
-    /// How long SIGTERM waits for binds in flight.
-    static func drainTimeout(_ configuration: ProxyConfiguration) -> Duration {
-        .seconds(30)
-    }
-
-    /// `log.format`: JSON lines (default) or swift-log's text.
-    static func logFormatIsJSON(_ configuration: ProxyConfiguration) -> Bool {
-        true
-    }
-
-    /// `log.audit`: a file for the audit stream; nil for standard output.
-    static func auditDestination(_ configuration: ProxyConfiguration) -> String? {
-        nil
-    }
-
-    /// The operations endpoint's address (`/metrics`, `/healthz`, `/readyz`); nil when off.
-    static func observabilityAddress(_ configuration: ProxyConfiguration) throws -> SocketAddress? {
-        nil
-    }
-}

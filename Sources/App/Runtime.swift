@@ -12,14 +12,25 @@ import UserStore
 /// listener hands to new connections. A reload builds a new one and swaps it in.
 struct Runtime: Sendable {
     let configuration: ProxyConfiguration
-    let store: SQLiteUserStore
+    let store: any MFAUserStore
     let directory: UpstreamDirectory
     let provider: any SecondFactorProvider
     let services: ProxyServices
 
     static func build(_ configuration: ProxyConfiguration, logger: Logger, audit: any AuditSink) throws -> Runtime {
-        let (store, warning) = try SQLiteUserStore.open(configuration)
+        let (store, warning) = try ConfiguredUserStore.open(configuration, logger: logger)
         if let warning { logger.warning("\(warning)") }
+        do {
+            return try build(configuration, store: store, logger: logger, audit: audit)
+        } catch {
+            Task { await store.close() }
+            throw error
+        }
+    }
+
+    private static func build(
+        _ configuration: ProxyConfiguration, store: any MFAUserStore, logger: Logger, audit: any AuditSink
+    ) throws -> Runtime {
         let directory = try UpstreamDirectory(settings: DirectorySettings(configuration), logger: logger)
         let provider = try ProxyApplication.makeProvider(configuration, store: store)
         let gate = BindGate(
@@ -33,8 +44,8 @@ struct Runtime: Sendable {
             groups: GroupResolver(
                 directory: directory, baseDN: configuration.directory.baseDN.description,
                 timeToLive: ProxyApplication.groupCacheTTL(configuration)),
-            lockout: LockoutTracker(rules: ProxyApplication.lockoutRules(configuration)),
-            cache: BindCache(timeToLive: ProxyApplication.bindCacheTTL(configuration)))
+            lockout: lockoutTracker(configuration, store: store, logger: logger),
+            cache: bindCache(configuration, store: store, logger: logger))
         let listen = configuration.listen
         let tlsContext = try listen.tls.map { try ProxyApplication.serverTLSContext($0) }
         let services = ProxyServices(
@@ -52,6 +63,24 @@ struct Runtime: Sendable {
     func shutdown() async {
         await directory.shutdown()
         await provider.shutdown()
+        await store.close()
+    }
+
+    /// Lockout counters in memory, or in the store when replicas share it (`store.postgres`).
+    static func lockoutTracker(
+        _ configuration: ProxyConfiguration, store: any MFAUserStore, logger: Logger
+    ) -> LockoutTracker {
+        let rules = ProxyApplication.lockoutRules(configuration)
+        guard let shared = store.sharedPolicyState else { return LockoutTracker(rules: rules) }
+        return LockoutTracker(rules: rules, shared: StoreLockoutBackend(store: shared, logger: logger))
+    }
+
+    /// The bind cache in memory, or in the store when replicas share it (`store.postgres`).
+    static func bindCache(_ configuration: ProxyConfiguration, store: any MFAUserStore, logger: Logger) -> BindCache {
+        let ttl = ProxyApplication.bindCacheTTL(configuration)
+        guard let shared = store.sharedPolicyState else { return BindCache(timeToLive: ttl) }
+        return BindCache(
+            timeToLive: ttl, shared: StoreBindCacheBackend(store: shared, logger: logger), salt: shared.bindCacheSalt)
     }
 
     /// The periodic synchroniser (`sync.enabled`), run by `serve` while this runtime is current.

@@ -1,12 +1,16 @@
 import ProxyServer
 import UserStore
 
-/// `mfa.require_user_match` asks the user store: a user has a record once enrolled (or, later,
-/// synchronised from the directory).
+/// The gate's view of the user store: a user has a record once enrolled or synchronised from the
+/// directory (`mfa.require_user_match`), and a synchronisation may disable that record (`user-disabled`).
 struct UserRecordsAdapter: UserRecords {
-    let store: SQLiteUserStore
+    let store: any MFAUserStore
 
-    func hasRecord(username: String) async throws -> Bool {
-        try await store.user(named: username) != nil
+    func state(username: String) async throws -> UserRecordState {
+        switch try await store.isEnabled(username: username) {
+        case nil: .missing
+        case true?: .enabled
+        case false?: .disabled
+        }
     }
 }

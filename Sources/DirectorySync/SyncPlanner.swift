@@ -59,7 +59,7 @@ public enum SyncPlanner {
                 new.append(index)
                 continue
             }
-            if SQLiteUserStore.usernameKey(member.user.username) == store[row].usernameKey {
+            if UsernameKey.of(member.user.username) == store[row].usernameKey {
                 keeping.append(index)
             } else {
                 renamed.append(index)
@@ -67,7 +67,7 @@ public enum SyncPlanner {
         }
         for member in (keeping + renamed).lazy.map({ view.members[$0] }) {
             let row = store[byID[member.user.uniqueID]!]
-            if let key = SQLiteUserStore.usernameKey(member.user.username), key != row.usernameKey,
+            if let key = UsernameKey.of(member.user.username), key != row.usernameKey,
                 let holder = byKey[key].map({ store[$0] }), holder.uniqueID != member.user.uniqueID,
                 !freed.contains(key)
             {
@@ -107,7 +107,7 @@ public enum SyncPlanner {
     private static func claim(_ user: DirectoryUser, _ claimed: inout [String: String], _ plan: inout SyncPlan)
         -> String?
     {
-        guard let key = SQLiteUserStore.usernameKey(user.username) else {
+        guard let key = UsernameKey.of(user.username) else {
             plan.skipped.append("\(user.uniqueID): the username is empty")
             return nil
         }

@@ -10,7 +10,7 @@ import UserStore
 public actor SyncService {
     public let settings: SyncSettings
     let directory: any SyncDirectory
-    let store: SQLiteUserStore
+    let store: any MFAUserStore
     let notifier: any SyncNotifier
     let logger: Logger
     /// Names this process in the lease.
@@ -20,7 +20,7 @@ public actor SyncService {
     let now: @Sendable () -> Date
 
     public init(
-        settings: SyncSettings, directory: any SyncDirectory, store: SQLiteUserStore,
+        settings: SyncSettings, directory: any SyncDirectory, store: any MFAUserStore,
         notifier: any SyncNotifier = LogOnlyNotifier(), logger: Logger, holder: String = SyncService.defaultHolder(),
         leaseDuration: TimeInterval = 120, now: @escaping @Sendable () -> Date = { Date() }
     ) {

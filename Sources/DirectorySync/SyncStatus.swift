@@ -22,7 +22,7 @@ public struct SyncStatus: Sendable {
     }
 
     /// Reads the store's side of the status.
-    public static func load(store: SQLiteUserStore, settings: SyncSettings) async throws -> SyncStatus {
+    public static func load(store: any MFAUserStore, settings: SyncSettings) async throws -> SyncStatus {
         SyncStatus(
             state: try await store.syncState(), pending: try await store.pendingBatch(),
             lease: try await store.syncLease(), settings: settings)

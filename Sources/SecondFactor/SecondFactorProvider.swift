@@ -1,4 +1,4 @@
-/// A second factor: TOTP, and later privacyIDEA, RADIUS, push (DESIGN.md decision 5).
+/// A second factor: TOTP, privacyIDEA or RADIUS (DESIGN.md decision 5), chosen by `mfa.provider`.
 ///
 /// `verify` may take as long as the factor needs (a push can take a minute), so it is `async` and
 /// never blocks an event loop. It does not throw: a provider that cannot decide answers

@@ -24,7 +24,7 @@ struct Sync: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("sync.items is empty: there is nothing to synchronise\n".utf8))
                 throw ExitCode(1)
             }
-            let (store, warning) = try SQLiteUserStore.open(configuration)
+            let (store, warning) = try ConfiguredUserStore.open(configuration)
             if let warning { SyncOutput.error("warning: \(warning)") }
             var logger = Logger(label: "ldap-mfa-proxy.sync")
             logger.logLevel = .critical  // the terminal shows progress and the summary instead
@@ -58,7 +58,7 @@ struct Sync: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try SQLiteUserStore.open(configuration).store
+            let store = try ConfiguredUserStore.open(configuration).store
             let status = try await SyncStatus.load(store: store, settings: SyncSettings(configuration))
             if json {
                 try SyncOutput.printJSON(SyncOutput.status(status, enabled: configuration.sync.enabled))
@@ -76,7 +76,7 @@ struct Sync: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let batch = try await SQLiteUserStore.open(configuration).store.pendingBatch()
+            let batch = try await ConfiguredUserStore.open(configuration).store.pendingBatch()
             if json {
                 try SyncOutput.printJSON(batch.map(SyncOutput.batch) ?? NSNull())
                 return
@@ -103,7 +103,7 @@ struct Sync: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try SQLiteUserStore.open(configuration).store
+            let store = try ConfiguredUserStore.open(configuration).store
             let result = try await store.approvePending(batch: batch)
             switch result {
             case .nothingStaged:

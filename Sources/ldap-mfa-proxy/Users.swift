@@ -22,7 +22,7 @@ struct Users: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.load()
             let bytes = try secret.map { try Base32.decode($0) } ?? TOTP.generateSecret()
-            let (store, warning) = try SQLiteUserStore.open(configuration)
+            let (store, warning) = try ConfiguredUserStore.open(configuration)
             if let warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             try await store.enrolTOTP(username: user, secret: bytes)
             let parameters = try ProxyApplication.totpParametersForCLI(configuration)
@@ -43,7 +43,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            let store = try SQLiteUserStore.open(configuration).store
+            let store = try ConfiguredUserStore.open(configuration).store
             let users = try await store.listUsers()
             if json {
                 let formatter = ISO8601DateFormatter()
@@ -76,7 +76,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            if try await SQLiteUserStore.open(configuration).store.reset(username: user) {
+            if try await ConfiguredUserStore.open(configuration).store.reset(username: user) {
                 print("Reset \(user): the TOTP enrolment is removed.")
             } else {
                 print("\(user) was not enrolled.")

@@ -147,8 +147,7 @@ struct ProblemReportingTests {
         #expect(
             problems.map(\.keyPath) == [
                 "listen.max_connections", "directory.servers[1]", "directory.servers[2]",
-                "directory.bind_type.queries", "directory.bind_type.authentications", "mfa.provider",
-                "mfa.exempt.networks[0]", "log.level",
+                "directory.bind_type.authentications", "mfa.provider", "mfa.exempt.networks[0]", "log.level",
             ])
     }
 

@@ -41,9 +41,9 @@ struct PrivacyIDEAFailureTests {
 
     @Test("no answer within the request timeout is unavailable")
     func hangingServer() async throws {
-        let (outcome, elapsed, _) = try await verify(reply: { _ in .hang }, requestTimeout: .milliseconds(500))
+        // The reason proves the provider's own timeout ended the wait (the fake server never answers).
+        let (outcome, _, _) = try await verify(reply: { _ in .hang }, requestTimeout: .milliseconds(500))
         expectUnavailable(outcome, mentioning: "timed out")
-        #expect(elapsed < .seconds(3), "took \(elapsed)")
     }
 
     @Test("an answer that is not privacyIDEA JSON is unavailable")
@@ -64,16 +64,19 @@ struct PrivacyIDEAFailureTests {
         #expect(outcome == .rejected(reason: "privacyIDEA: ERR904: User <nobody@example> does not exist."))
     }
 
-    @Test("a closed port is unavailable at once")
+    /// The reason tells a refused connection ("cannot reach") from the request timeout ("timed out"), so
+    /// the refusal is shown to be an answer of its own, not a wait for `requestTimeout`.
+    @Test("a closed port is unavailable as a refused connection, not a timeout")
     func refused() async throws {
         let port = try await TestScripts.freePort()
         let settings = PrivacyIDEASettings(url: "http://127.0.0.1:\(port)", requestTimeout: .seconds(5))
-        let started = ContinuousClock.now
         let outcome = try await withPrivacyIDEAProvider(settings) {
             await $0.verify(FactorRequest(username: "alice", dn: "uid=alice", code: Self.code))
         }
         expectUnavailable(outcome, mentioning: "cannot reach")
-        #expect(ContinuousClock.now - started < .seconds(2))
+        if case .unavailable(let reason) = outcome {
+            #expect(!reason.contains("timed out"), "\(reason)")
+        }
     }
 
     @Test("a redirect is not followed: the code stays where it was sent")

@@ -108,7 +108,7 @@ struct PrivacyIDEAFlowTests {
             let started = ContinuousClock.now
             #expect(await provider.verify(request("carol", "push")) == .rejected(reason: "push timed out"))
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(3), "took \(elapsed)")
+            #expect(elapsed >= .milliseconds(400), "took \(elapsed): gave up before the push timeout")
         }
     }
 

@@ -45,7 +45,7 @@ struct PrivacyIDEALoggingTests {
         }
         await server.stop()
         outcomes.append(await provider.verify(FactorRequest(username: "alice", dn: "alice", code: code)))
-        try await provider.shutdown()
+        await provider.shutdown()
 
         #expect(outcomes.first == .accepted && outcomes[2] == .accepted)
         let logged = lines.withLockedValue { $0 }

@@ -42,11 +42,8 @@ struct PrivacyIDEAParkedPushTests {
                     }
                     #expect(script.state.withLockedValue { $0.polls.count } == parked.count)
 
-                    let started = clock.now
                     let quick = await provider.verify(FactorRequest(username: "alice", dn: "alice", code: "246810"))
-                    let elapsed = clock.now - started
                     #expect(quick == .accepted)
-                    #expect(elapsed < .seconds(1), "a normal check took \(elapsed) with 50 pushes parked")
                     #expect(finished.withLockedValue { $0 } == 0, "a parked push finished early")
 
                     var outcomes: [FactorOutcome] = []

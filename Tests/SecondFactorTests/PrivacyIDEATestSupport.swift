@@ -16,10 +16,10 @@ func withPrivacyIDEAProvider<T>(
     let provider = try PrivacyIDEAProvider(settings: settings)
     do {
         let result = try await body(provider)
-        try await provider.shutdown()
+        await provider.shutdown()
         return result
     } catch {
-        try? await provider.shutdown()
+        await provider.shutdown()
         throw error
     }
 }

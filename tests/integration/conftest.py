@@ -19,6 +19,9 @@ import pytest
 from helpers import (BASE_DN, BINARY, MAKE_CERTS, PEOPLE, READER_DN, READER_PASSWORD, SLAPD_START,
                      SLAPD_STOP, free_port, port_open, random_secret, totp, wait_until)
 
+# The privacyIDEA and FreeRADIUS fixtures of the MFA tests (issue 4).
+pytest_plugins = ["mfa_peers"]
+
 # Every proxy started in this session, for the secrets-in-logs test and for failure reports.
 PROXIES: list["Proxy"] = []
 

@@ -1,8 +1,11 @@
-"""No secrets in logs (issue 3, item 9). Runs last (file name) so that it sees the logs of every
-proxy instance of the session, all of which log at `debug`: none of them may contain any password,
-OTP code, TOTP secret, store key or the service account's password used with that instance."""
+"""No secrets in logs (issue 3, item 9; issue 4). Runs last (file name) so that it sees the logs of
+every proxy instance of the session, all of which log at `debug`: none of them may contain any
+password, OTP code, TOTP secret, store key or the service account's password used with that
+instance, nor, for the second-factor providers' proxies (test_mfa_*.py), the RADIUS shared secret,
+the privacyIDEA admin password or the privacyIDEA token keys."""
 import base64
 import re
+from pathlib import Path
 
 from conftest import PROXIES
 from helpers import INVALID_CREDENTIALS, ldap_tool, wrong_code
@@ -26,6 +29,16 @@ def leaks(proxy):
     return found
 
 
+def provider_secrets(instance) -> set:
+    """The secrets an instance's provider configuration holds (read from their files), so they are
+    checked even if a test forgot to record them."""
+    radius = instance.config.get("mfa", {}).get("radius") or {}
+    path = radius.get("secret_file")
+    if path and Path(path).exists():
+        return {Path(path).read_text().strip()}
+    return set()
+
+
 def test_no_secret_in_any_proxy_log(proxy, fresh_user):
     # This instance's own traffic of every kind, so that the check has something to look at even
     # when this file runs alone: success, replay, wrong code, wrong password, code only.
@@ -41,7 +54,10 @@ def test_no_secret_in_any_proxy_log(proxy, fresh_user):
 
     checked = 0
     problems = []
+    providers = set()
     for instance in PROXIES:
+        instance.remember(*provider_secrets(instance))
+        providers.add(instance.config.get("mfa", {}).get("provider"))
         assert instance.config["log"]["level"] == "debug"
         assert instance.log_size() > 0, f"proxy {instance.name} wrote no log"
         assert instance.secrets, f"proxy {instance.name}: no secrets recorded"
@@ -51,6 +67,7 @@ def test_no_secret_in_any_proxy_log(proxy, fresh_user):
                             f"e.g. {found[:5]}")
         checked += len(instance.secrets)
     assert not problems, "\n".join(problems)
+    print(f"checked {checked} secrets in {len(PROXIES)} proxy logs; providers {sorted(map(str, providers))}")
     # The main proxy's log shows this test's binds (so the log really covers the traffic).
     assert proxy.audit_events(user.uid) and proxy.audit_events(other.uid)
     assert checked >= 8

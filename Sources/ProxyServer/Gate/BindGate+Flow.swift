@@ -15,7 +15,15 @@ extension BindGate {
         event.user = username
         if let records {
             do {
-                if try await !records.hasRecord(username: username) {
+                switch try await records.state(username: username) {
+                case .enabled:
+                    break
+                case .disabled:
+                    // Whatever require_user_match says: the record exists, and synchronisation turned it off.
+                    event.rule = "user-disabled"
+                    event.reason = "the user store record is disabled (directory synchronisation)"
+                    return .deny(Self.denied)
+                case .missing:
                     guard settings.policy.requireUserMatch else {
                         event.rule = "no-user-record"
                         event.provider = nil
@@ -33,7 +41,7 @@ extension BindGate {
             }
         }
         let split = settings.otpSplitter.split(secret)
-        if cache.contains(dn: request.name, secret: secret.bytes), let (password, _) = split {
+        if await cache.contains(dn: request.name, secret: secret.bytes), let (password, _) = split {
             event.rule = "bind-cache"
             let primary = BindRequest(version: request.version, name: request.name, authentication: .simple(password))
             return await relay(primary, controls: context.controls, event: &event, context: context)
@@ -62,7 +70,9 @@ extension BindGate {
 
     private func lookUpUsername(_ dn: String, event: inout AuditEvent) async -> Lookup {
         do {
-            guard let entry = try await directory.readEntry(dn, attributes: settings.usernameAttributes),
+            guard
+                let entry = try await AccountNameResolver(directory: directory).entry(
+                    for: dn, attributes: settings.usernameAttributes),
                 let name = Self.username(in: entry, attributes: settings.usernameAttributes)
             else {
                 event.rule = "user-not-found"
@@ -102,7 +112,7 @@ extension BindGate {
             event.server = server.description
             guard case .bindResponse(let bind) = answer.protocolOp, bind.result.resultCode == .success else {
                 event.rule = "directory-rejected"
-                lockout.recordFailure(user: context.lockKey, address: context.clientAddress)
+                await lockout.recordFailure(user: context.lockKey, address: context.clientAddress)
                 guard case .bindResponse(let bind) = answer.protocolOp else { return .denied(.deny(Self.denied)) }
                 event.reason = "directory answered \(bind.result.resultCode)"
                 return .denied(.deny(bind.result.resultCode == .invalidCredentials ? Self.denied : bind.result))
@@ -115,20 +125,25 @@ extension BindGate {
         username: String, code: String, response: LDAPMessage, primary: BindRequest, secret: SensitiveBytes,
         context: Context, event: inout AuditEvent
     ) async -> GateDecision {
+        var password: [UInt8]?
+        if case .simple(let bytes) = primary.authentication {
+            password = Array(bytes.bytes.readableBytesView)
+        }
         let request = FactorRequest(
-            username: username, dn: primary.name, code: code, clientAddress: context.clientAddress)
+            username: username, dn: primary.name, code: code, clientAddress: context.clientAddress,
+            password: password)
         let started = ContinuousClock.now
         let verdict = await provider.verify(request)
         event.secondFactorSeconds = Self.seconds(since: started)
         switch verdict {
         case .accepted:
             event.outcome = .allowed
-            lockout.recordSuccess(user: context.lockKey)
-            cache.insert(dn: primary.name, secret: secret.bytes)
+            await lockout.recordSuccess(user: context.lockKey)
+            await cache.insert(dn: primary.name, secret: secret.bytes)
             return .allow(response: response, identity: primary)
         case .rejected(let reason):
             event.reason = reason
-            lockout.recordFailure(user: context.lockKey, address: context.clientAddress)
+            await lockout.recordFailure(user: context.lockKey, address: context.clientAddress)
             await directory.scrubIdentity(primary.name)
             return .deny(Self.denied)
         case .unavailable(let reason):
@@ -162,12 +177,12 @@ extension BindGate {
             guard bind.result.resultCode == .success else {
                 event.reason = "directory answered \(bind.result.resultCode)"
                 if countFailures, let context {
-                    lockout.recordFailure(user: context.lockKey, address: context.clientAddress)
+                    await lockout.recordFailure(user: context.lockKey, address: context.clientAddress)
                 }
                 return .deny(bind.result.resultCode == .invalidCredentials ? Self.denied : bind.result)
             }
             event.outcome = .allowed
-            if let context { lockout.recordSuccess(user: context.lockKey) }
+            if let context { await lockout.recordSuccess(user: context.lockKey) }
             return .allow(response: response, identity: request.name.isEmpty ? nil : request)
         }
     }

@@ -28,7 +28,10 @@ public struct GateSettings: Sendable {
 ///    and `not-in-required-group` (membership read with the query identity): the whole password
 ///    goes to the directory and its answer is final.
 /// 3. `user-not-found`: the entry or its username attribute is missing.
-/// 4. `no-user-match`: the store has no record of the user and `require_user_match` is on (deny);
+/// 4. `user-disabled`: the store's record of the user was disabled by directory synchronisation
+///    (deny, whatever `require_user_match` says). Exempt users (step 2) never reach this check: an
+///    exemption needs no record, so it is not undone by a disabled one.
+///    `no-user-match`: the store has no record of the user and `require_user_match` is on (deny);
 ///    with it off, `no-user-record` lets the user in on the primary bind alone.
 /// 5. `bind-cache`: the same DN and full secret passed within the cache's time to live.
 /// 6. `no-code`: no code could be split off the password.
@@ -100,10 +103,10 @@ public final class BindGate: Sendable {
             event.provider = nil
             return await relay(request, controls: controls, event: &event, countFailures: false)
         }
-        let dn = try? DistinguishedName(parsing: request.name)
+        let dn = await AccountNameResolver(directory: directory).distinguishedName(for: request.name)
         let lockKey = dn.map { $0.normalized.description } ?? asciiLowercased(request.name)
         let context = Context(request: request, controls: controls, clientAddress: clientAddress, lockKey: lockKey)
-        if lockout.isLocked(user: lockKey, address: clientAddress) {
+        if await lockout.isLocked(user: lockKey, address: clientAddress) {
             event.rule = "locked-out"
             event.reason = "too many failed binds recently"
             return .deny(Self.denied)

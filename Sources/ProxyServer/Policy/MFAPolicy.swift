@@ -64,8 +64,3 @@ public struct MFAPolicy: Sendable {
         return nil
     }
 }
-
-/// Whether the user store has a record of a user (`mfa.require_user_match`).
-public protocol UserRecords: Sendable {
-    func hasRecord(username: String) async throws -> Bool
-}

@@ -19,7 +19,8 @@ import Logging
 /// or no answer within `requestTimeout` is `.unavailable`, for the fail mode to decide. Reasons never
 /// contain the code, and nothing here logs it.
 ///
-/// The provider owns one `HTTPClient`: call `shutdown()` once when it is no longer used.
+/// The provider owns one `HTTPClient`: call `shutdown()` once when it is no longer used (AsyncHTTPClient
+/// refuses to be deinitialised while running).
 public final class PrivacyIDEAProvider: SecondFactorProvider {
     /// The code that asks for a push instead of carrying an OTP (compared case-insensitively).
     public static let pushKeyword = "push"
@@ -64,9 +65,14 @@ public final class PrivacyIDEAProvider: SecondFactorProvider {
         return outcome
     }
 
-    /// Shuts the HTTP client down; verifications after this answer `.unavailable`.
-    public func shutdown() async throws {
-        try await http.client.shutdown()
+    /// Shuts the HTTP client down (``SecondFactorProvider/shutdown()``: the runtime calls it on reload and
+    /// exit); verifications after this answer `.unavailable`. A second call only logs, at debug level.
+    public func shutdown() async {
+        do {
+            try await http.client.shutdown()
+        } catch {
+            logger.debug("privacyIDEA HTTP client was already shut down", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The code flow: one check, and one answer to a challenge if privacyIDEA opens one.

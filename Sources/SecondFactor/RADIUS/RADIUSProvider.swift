@@ -14,6 +14,9 @@ import NIOPosix
 /// Every request carries a Message-Authenticator as its first attribute, and every response must carry
 /// a valid one (RFC 3579 §3.2; the BlastRADIUS fix, CVE-2024-3596). Responses that fail any check are
 /// ignored, never believed. Nothing logged or returned contains the secret, the password or the code.
+///
+/// It holds nothing between requests (each exchange opens and closes its own UDP socket on the shared
+/// event loop group), so the protocol's default ``SecondFactorProvider/shutdown()`` is all it needs.
 public final class RADIUSProvider: SecondFactorProvider {
     public let name = "radius"
     /// The settings this provider was made with.
@@ -36,25 +39,28 @@ public final class RADIUSProvider: SecondFactorProvider {
         self.logger = logger
     }
 
-    /// Checks the code. With `send: .passwordAndCode` use ``verify(_:password:)`` instead: without the
-    /// directory password this answers `.rejected`.
+    /// Checks the code. With `send: .passwordAndCode` the request's ``FactorRequest/password`` (the directory
+    /// password the gate split off the code) goes before the code; without it this answers `.rejected`.
     public func verify(_ request: FactorRequest) async -> FactorOutcome {
-        await verify(request, password: nil)
+        await verify(request, passwordBytes: request.password)
     }
 
-    /// Checks the code; `password` is the directory password the client bound with, sent before the code
-    /// when `settings.send` is `.passwordAndCode` and ignored in `.code` mode.
+    /// Checks the code with `password` as the directory password (see ``verify(_:)``).
     public func verify(_ request: FactorRequest, password: String?) async -> FactorOutcome {
+        await verify(request, passwordBytes: password.map { Array($0.utf8) })
+    }
+
+    private func verify(_ request: FactorRequest, passwordBytes: [UInt8]?) async -> FactorOutcome {
         let code = Array(request.code.utf8)
         let first: [UInt8]
         switch settings.send {
         case .code:
             first = code
         case .passwordAndCode:
-            guard let password else {
+            guard let passwordBytes else {
                 return .rejected(reason: "RADIUS send mode password_and_code needs the directory password")
             }
-            first = Array(password.utf8) + code
+            first = passwordBytes + code
         }
         guard first.count <= RADIUSCrypto.maximumPasswordLength else {
             return .rejected(reason: "RADIUS User-Password would exceed 128 octets")
