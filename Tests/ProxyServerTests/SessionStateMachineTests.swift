@@ -198,6 +198,7 @@ struct SessionStateMachineTests {
             return
         }
         #expect(response.messageID == 5)
+        ready.tlsHandshakeCompleted()
         #expect(code(ready.frameReceived(startTLS, now: Self.start)) == .operationsError)
     }
 

@@ -263,8 +263,6 @@ def test_malformed_class_is_answered_and_others_are_served(corpus_proxy, certs, 
     assert not healthy.failures, healthy.failures[:5]
 
 
-@pytest.mark.xfail(strict=True, reason="open finding (docs/robustness.md, session fuzzing): PDUs sent in the clear "
-                   "right after a StartTLS request are executed and answered inside TLS")
 def test_plaintext_sent_after_starttls_request_is_not_executed(corpus_proxy, certs):
     """RFC 4511 §4.14.1: a client sends nothing after a StartTLS request until its response, so
     bytes that follow it in the clear can only be an attacker's injection (the STARTTLS command

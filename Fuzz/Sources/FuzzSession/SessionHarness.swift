@@ -42,9 +42,6 @@ struct SessionHarness {
     private var lastID: Int32 = 0
     private var bindsSent = 0
     private var sent = 0
-    /// Set FUZZ_SESSION_STRICT_STARTTLS=1 to check that PDUs a client sent in the clear after a
-    /// StartTLS request are never processed once TLS is on (known to fail: see docs/robustness.md).
-    static let strictStartTLS = getenv("FUZZ_SESSION_STRICT_STARTTLS").map { String(cString: $0) == "1" } ?? false
     private var sentWhileGatePending = 0
 
     // What the handler holds.
@@ -342,11 +339,15 @@ struct SessionHarness {
                 {
                     fail("StartTLS started with operations outstanding (RFC 4511 §4.14.1)")
                 }
-                if Self.strictStartTLS, sent > request.sequence {
+                // PDUs sent in the clear after a StartTLS request must end the connection, never be
+                // processed once TLS is on (finding 2 in docs/robustness.md, fixed).
+                if sent > request.sequence {
                     fail("PDUs sent in the clear after a StartTLS request will be processed as if protected by TLS")
                 }
                 inFlight.remove(at: index)
                 tlsActive = true
+                // The handler reports the handshake before any PDU that came through TLS.
+                machine.tlsHandshakeCompleted()
             case .disconnect(let notice):
                 if position != actions.count - 1 { fail("actions after a disconnect: \(actions)") }
                 if let notice {

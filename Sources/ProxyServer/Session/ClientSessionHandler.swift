@@ -2,6 +2,7 @@ import LDAPCore
 import Logging
 import NIOCore
 import NIOSSL
+import NIOTLS
 import Upstream
 
 /// Carries out a `SessionStateMachine`'s actions for one client connection. Event-loop confined.
@@ -43,6 +44,14 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         run(machine.frameReceived(unwrapInboundIn(data), now: .now()))
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Only now may PDUs arrive after a StartTLS (RFC 4511 §4.14.1); see SessionStateMachine.
+        if let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            machine.tlsHandshakeCompleted()
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -18,6 +18,10 @@ import NIOCore
 ///   held, up to a limit, and processed in order once the bind completes, under the identity
 ///   it produced; beyond the limit the client is disconnected with protocolError.
 /// - A malformed PDU ends the connection with a Notice of Disconnection (protocolError).
+/// - Between a StartTLS success and the end of the TLS handshake nothing may arrive (RFC 4511
+///   §4.14.1): a PDU then was sent in the clear and would be answered inside TLS (STARTTLS command
+///   injection), so it ends the connection; so does a StartTLS request that was followed by more
+///   PDUs while a bind held them.
 public struct SessionStateMachine: Sendable {
     enum Upstream: Sendable {
         case none
@@ -33,6 +37,8 @@ public struct SessionStateMachine: Sendable {
     var outstanding: [Int32: UInt8] = [:]
     var upstream: Upstream = .none
     var tlsActive: Bool
+    /// StartTLS succeeded and the TLS handshake has not completed yet.
+    var awaitingTLSHandshake = false
     var closed = false
     var lastActivity: NIODeadline
 
@@ -74,7 +80,13 @@ public struct SessionStateMachine: Sendable {
         return []
     }
 
+    /// The TLS handshake that StartTLS began has completed: PDUs from now on came through TLS.
+    public mutating func tlsHandshakeCompleted() {
+        awaitingTLSHandshake = false
+    }
+
     mutating func process(_ frame: LDAPFrame) -> [SessionAction] {
+        if awaitingTLSHandshake { return injectedBeforeTLS() }
         switch frame.operationTag {
         case OperationTag.bindRequest: return bind(frame)
         case OperationTag.unbindRequest: return close()
@@ -177,7 +189,10 @@ public struct SessionStateMachine: Sendable {
             return answer(.protocolError, "StartTLS is not configured on this listener")
         }
         if !outstanding.isEmpty { return answer(.operationsError, "StartTLS refused: operations are outstanding") }
+        // Held PDUs behind the StartTLS request were sent after it, in the clear (RFC 4511 §4.14.1).
+        if !held.isEmpty { return injectedBeforeTLS() }
         tlsActive = true
+        awaitingTLSHandshake = true
         let response = LDAPMessage(
             messageID: id,
             protocolOp: .extendedResponse(
@@ -206,6 +221,13 @@ public struct SessionStateMachine: Sendable {
         if case .none = upstream {} else { actions.append(.closeUpstream) }
         upstream = .none
         return actions + [.disconnect(notice: nil)]
+    }
+
+    /// A PDU sent in the clear after a StartTLS request. The connection is closed without a Notice of
+    /// Disconnection: the TLS layer may already be in the pipeline, and the PDU is never processed.
+    mutating func injectedBeforeTLS() -> [SessionAction] {
+        held = []
+        return close()
     }
 
     mutating func disconnect(_ code: ResultCode, _ text: String) -> [SessionAction] {
