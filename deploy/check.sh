@@ -10,7 +10,10 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
-python3 - <<'PY'
+# The project's venv has PyYAML (scripts/install-deps.sh); else whatever python3 has it.
+PYTHON="$REPO/.venv/bin/python"
+[[ -x "$PYTHON" ]] || PYTHON=python3
+"$PYTHON" - <<'PY'
 import sys
 from pathlib import Path
 
@@ -77,6 +80,7 @@ files = [config["directory"]["bind_password_file"], config["store"]["encryption_
 check(all(f.startswith(secret_dir + "/") and f.rsplit("/", 1)[1] in secret_keys for f in files),
       "every *_file in the ConfigMap is a key of the mounted Secret")
 check("radius-secret" in secret_keys, "the RADIUS secret is in the Secret")
+check("sqlite" not in config["store"], "ConfigMap: no store.sqlite beside store.postgres (exclusive)")
 check(config["store"]["postgres"]["url"].split("@", 1)[1].split(":")[0]
       in {n for k, n in k8s if k == "Service"}, "store.postgres.url names the PostgreSQL Service")
 check(config["operations"]["drain_timeout"] == f"{drain}s", "ConfigMap drain_timeout is 30s")

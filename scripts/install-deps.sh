@@ -3,7 +3,7 @@
 #   - Debian packages: slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils
 #     (and the rest of PKGS below), postgresql-15 among them: the tests start their own servers with
 #     scripts/postgres/start.sh; the packaged cluster is not started (policy-rc.d blocks it)
-#   - a Python venv at $REPO/.venv with ldap3 and pytest
+#   - a Python venv at $REPO/.venv with ldap3, pytest and pyyaml (the deploy checks read YAML)
 #   - a second venv at $REPO/.venv-privacyidea with privacyIDEA (a real MFA server for the tests)
 #   - the system slapd service kept stopped (the project starts its own instances,
 #     see scripts/slapd/start.sh)
@@ -18,7 +18,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$REPO/.venv}"
 VENV_PI="${VENV_PI:-$REPO/.venv-privacyidea}"
 PKGS=(slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils samba samba-ad-dc winbind krb5-user libsasl2-modules-gssapi-mit gss-ntlmssp libkrb5-dev postgresql-15)
-PIP_PKGS=("ldap3==2.9.1" "pytest")
+PIP_PKGS=("ldap3==2.9.1" "pytest" "pyyaml")
 
 die() {
     echo "install-deps: ERROR: $*" >&2
@@ -118,7 +118,7 @@ fi
 # ---------------------------------------------------------------- Python venv
 venv_ok() {
     [[ -x "$VENV/bin/python" ]] &&
-        "$VENV/bin/python" -c 'import ldap3, pytest' >/dev/null 2>&1
+        "$VENV/bin/python" -c 'import ldap3, pytest, yaml' >/dev/null 2>&1
 }
 
 if ! venv_ok; then
@@ -127,13 +127,13 @@ if ! venv_ok; then
         if [[ -x /usr/bin/python3 ]]; then PYTHON=/usr/bin/python3; else PYTHON="$(command -v python3 || true)"; fi
     fi
     [[ -n "$PYTHON" ]] || die "no python3 found"
-    echo "install-deps: creating venv $VENV (ldap3, pytest)"
+    echo "install-deps: creating venv $VENV (ldap3, pytest, pyyaml)"
     if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
         rm -rf "$VENV"
         quiet "$PYTHON" -m venv "$VENV"
     fi
     quiet "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PIP_PKGS[@]}"
-    venv_ok || die "venv $VENV still cannot import ldap3 and pytest"
+    venv_ok || die "venv $VENV still cannot import ldap3, pytest and yaml"
 fi
 
 # ---------------------------------------------------------------- system FreeRADIUS stays off

@@ -16,7 +16,7 @@ BINARY="${LDAP_MFA_PROXY_BINARY:-$REPO/.build/debug/ldap-mfa-proxy}"
 PYTHON="$REPO/.venv/bin/python"
 
 # Python venv (ldap3, pytest), slapd and ldap-utils come from install-deps.sh.
-if ! "$PYTHON" -c 'import ldap3, pytest' >/dev/null 2>&1 ||
+if ! "$PYTHON" -c 'import ldap3, pytest, yaml' >/dev/null 2>&1 ||
     ! command -v ldapwhoami >/dev/null 2>&1 ||
     { ! command -v slapd >/dev/null 2>&1 && [[ ! -x /usr/sbin/slapd ]]; }; then
     scripts/install-deps.sh

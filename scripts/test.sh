@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds, checks formatting, runs the unit tests
-# (swift test), then the integration tests against real slapd instances with real clients.
+# (swift test), builds the release binary the container image ships (the entrypoint test runs it),
+# then the integration tests against real peers (slapd, Samba AD DC, FreeRADIUS, privacyIDEA,
+# PostgreSQL) with real clients.
 #
 # Usage: scripts/test.sh
 set -euo pipefail
@@ -30,6 +32,16 @@ status=$?
 set -e
 grep -vE "^.{1,3}(Test|Suite) .*(started|passed after [0-9.]+ seconds)\.?$" "$LOGS/unit.log" || true
 [ "$status" -eq 0 ] || exit "$status"
+
+echo "== release build, as the image builds it (log: run/test-logs/release.log)"
+if ! swift build -c release --static-swift-stdlib --product ldap-mfa-proxy >"$LOGS/release.log" 2>&1; then
+    grep -E "error:" -A3 "$LOGS/release.log" | head -n 60
+    tail -n 5 "$LOGS/release.log"
+    exit 1
+fi
+tail -n 1 "$LOGS/release.log"
+# Set, so the entrypoint test runs (and fails if the binary is missing) instead of skipping.
+export LDAP_MFA_PROXY_RELEASE_BINARY="$REPO/.build/release/ldap-mfa-proxy"
 
 echo "== integration tests"
 scripts/test-integration.sh

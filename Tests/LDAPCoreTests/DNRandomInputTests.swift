@@ -130,25 +130,19 @@ struct DistinguishedNameRandomInputTests {
         }
     }
 
-    static func expectFast(_ what: String, _ body: () throws -> Void) rethrows {
-        let elapsed = try ContinuousClock().measure(body)
-        #expect(elapsed < .seconds(2), "\(what) took \(elapsed)")
-    }
-
-    @Test("rejects 64 KiB of commas quickly at offset 0")
+    // Hostile sizes: the parser answers them. No time is asserted (house rule: speed lives in benchmarks).
+    @Test("rejects 64 KiB of commas at offset 0")
     func manyCommas() {
-        Self.expectFast("64 KiB of commas") {
-            let error = #expect(throws: DNParseError.self) {
-                try DistinguishedName(parsing: String(repeating: ",", count: 65_536))
-            }
-            #expect(error?.kind == .emptyAttributeType)
-            #expect(error?.offset == 0)
+        let error = #expect(throws: DNParseError.self) {
+            try DistinguishedName(parsing: String(repeating: ",", count: 65_536))
         }
+        #expect(error?.kind == .emptyAttributeType)
+        #expect(error?.offset == 0)
     }
 
-    @Test("handles 64 KiB of backslashes in linear time")
+    @Test("handles 64 KiB of backslashes")
     func manyBackslashes() throws {
-        try Self.expectFast("64 KiB of backslashes") {
+        do {
             let even = "cn=" + String(repeating: "\\", count: 65_536)
             let dn = try DistinguishedName(parsing: even)
             #expect(dn.rdns.first?.attributes.first?.value == .string(String(repeating: "\\", count: 32_768)))
@@ -163,9 +157,9 @@ struct DistinguishedNameRandomInputTests {
         }
     }
 
-    @Test("handles a DN of 13 000 RDNs and a value of 64 KiB of spaces in linear time")
+    @Test("handles a DN of 13 000 RDNs and a value of 64 KiB of spaces")
     func manyRDNs() throws {
-        try Self.expectFast("13 000 RDNs") {
+        do {
             let dn = try DistinguishedName(parsing: String(repeating: "cn=A,", count: 13_000) + "dc=x")
             #expect(dn.rdns.count == 13_001)
             #expect(dn.isWithin(subtree: try DistinguishedName(parsing: "DC=X")))

@@ -85,9 +85,7 @@ def test_failback_when_primary_returns(failover_proxy, primary, backup):
         primary.stop()
     assert gated_bind(failover_proxy) == backup.url
     primary.start(keep=True)
-    started = time.monotonic()
     bind_goes_to(failover_proxy, primary.url, timeout=10)
-    assert time.monotonic() - started < 10
     assert gated_bind(failover_proxy) == primary.url
 
 

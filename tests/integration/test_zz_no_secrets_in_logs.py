@@ -39,7 +39,7 @@ def provider_secrets(instance) -> set:
     return set()
 
 
-def test_no_secret_in_any_proxy_log(proxy, fresh_user):
+def test_no_secret_in_any_proxy_log(proxy, fresh_user, request):
     # This instance's own traffic of every kind, so that the check has something to look at even
     # when this file runs alone: success, replay, wrong code, wrong password, code only.
     user, other = fresh_user(), fresh_user()
@@ -68,6 +68,11 @@ def test_no_secret_in_any_proxy_log(proxy, fresh_user):
         checked += len(instance.secrets)
     assert not problems, "\n".join(problems)
     print(f"checked {checked} secrets in {len(PROXIES)} proxy logs; providers {sorted(map(str, providers))}")
+    # When the provider suites ran in this session, their proxies' logs were among those checked.
+    ran = {item.module.__name__ for item in request.session.items}
+    for provider, module in (("privacyidea", "test_mfa_privacyidea"), ("radius", "test_mfa_radius")):
+        if module in ran:
+            assert provider in providers, f"{module} ran but no {provider} proxy log was checked"
     # The main proxy's log shows this test's binds (so the log really covers the traffic).
     assert proxy.audit_events(user.uid) and proxy.audit_events(other.uid)
     assert checked >= 8
