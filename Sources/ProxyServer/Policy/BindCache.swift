@@ -5,7 +5,7 @@ import NIOCore
 /// Remembers recent gated successes so that an application that binds twice per login (with
 /// the same password and code) is not refused by the one-time code's replay protection.
 ///
-/// Keyed by SHA-256 over a salt, the normalised DN and the full secret: the secret itself is never stored. In
+/// Keyed by SHA-256 over a salt, the bind name as sent and the full secret: the secret is never stored. In
 /// memory (the default) the salt is random per process; with a shared backend (`store.postgres`) every replica
 /// uses the salt derived from the store key, so that a success through one replica is a hit on the others, while
 /// the stored keys are useless to whoever reads the table without that key. Off when the time to live is zero.
