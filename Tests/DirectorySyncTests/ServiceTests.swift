@@ -220,7 +220,9 @@ struct ServiceTests {
                 "#!/bin/sh\necho \"$LDAP_MFA_PROXY_SYNC_BATCH $LDAP_MFA_PROXY_SYNC_PENDING\" > \(marker)\ncp \"$LDAP_MFA_PROXY_SYNC_FILE\" \(marker).json\n"
                 .write(toFile: script, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
-            let notifier = CommandNotifier(arguments: [script])
+            // Through /bin/sh, not exec of the fresh file: a test running in parallel that forks while the
+            // file is still open for writing makes exec fail with ETXTBSY ("text file busy").
+            let notifier = CommandNotifier(arguments: ["/bin/sh", script])
             let record = try await run(
                 service(directory, store, Fixtures.settings([people], threshold: 5), notifier: notifier))
             #expect(record.outcome == .staged && record.staged == 6 && record.disabled == 0)

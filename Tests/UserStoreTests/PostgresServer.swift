@@ -35,7 +35,8 @@ final class PostgresServer: Sendable {
         let directory = "/tmp/userstore-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let (status, text) = try await run(
-            "/bin/bash", [repository.appendingPathComponent("scripts/postgres/start.sh").path, directory])
+            "/bin/bash",
+            [repository.appendingPathComponent("scripts/postgres/start.sh").path, directory, String(try freePort())])
         let values = Dictionary(
             text.split(separator: "\n").compactMap { line -> (String, String)? in
                 let parts = line.split(separator: "=", maxSplits: 1)
