@@ -31,6 +31,8 @@ swift test --skip-build --disable-xctest >"$LOGS/unit.log" 2>&1
 status=$?
 set -e
 grep -vE "^.{1,3}(Test|Suite) .*(started|passed after [0-9.]+ seconds)\.?$" "$LOGS/unit.log" || true
+# The run's own summary (filtered out above with the passing tests).
+grep -E "^.{1,3}Test run with " "$LOGS/unit.log" | tail -n 1 || true
 [ "$status" -eq 0 ] || exit "$status"
 
 echo "== release build, as the image builds it (log: run/test-logs/release.log)"
