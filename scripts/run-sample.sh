@@ -44,6 +44,9 @@ directory:
     # slapd has no objectGUID: entryUUID identifies users for the synchronisation.
     unique_identifier: entryUUID
     unique_identifier_type: string
+  filters:
+    # The default user filter is Active Directory's (objectCategory=person, objectClass=user).
+    user: "(objectClass=inetOrgPerson)"
 mfa:
   provider: totp
   otp:
