@@ -29,6 +29,7 @@ extension DirectorySettings {
             quarantineMaximum: TimeAmount(directory.quarantineMax),
             frameLimits: LDAPFrameLimits(maxMessageSize: max(configuration.listen.maxMessageSize, 16 << 20)))
         baseDN = directory.baseDN.description
+        if directory.referrals == .chase { referralHosts = Set(directory.referralHosts.map { $0.lowercased() }) }
         let windows = Self.windowsSettings(directory)
         if directory.bindType.authentications == .windows { windowsAuthentication = windows }
         if directory.bindType.queries == .windows {

@@ -1,4 +1,5 @@
 import LDAPCore
+import Logging
 import NIOCore
 import ProxyConfig
 import Upstream
@@ -90,8 +91,18 @@ public struct DirectoryTester: Sendable {
                     server: server.endpoint.label, role: role, ok: true,
                     detail: "connection secured as configured; pass --user and --password-file to test a user's bind")
             }
-            if let windows = settings.windowsAuthentication {
-                return await windowsAuthentication(connection, server, role: role, user: user, settings: windows)
+            if var windows = settings.windowsAuthentication {
+                // A DN becomes its logon name through the queries connection, as it does for clients' binds.
+                guard WindowsAccountName.looksLikeDN(user.name) else {
+                    return await windowsAuthentication(connection, server, role: role, user: user, settings: windows)
+                }
+                var logger = Logger(label: "ldap-mfa-proxy.test")
+                logger.logLevel = .critical
+                let directory = try UpstreamDirectory(settings: settings, logger: logger)
+                windows.resolvePrincipal = directory.principalResolver(windows)
+                let verdict = await windowsAuthentication(connection, server, role: role, user: user, settings: windows)
+                await directory.shutdown()
+                return verdict
             }
             let response = UpstreamDirectory.withStrongAuthHint(try await connection.bind(user))
             guard case .bindResponse(let result) = response.protocolOp, result.result.resultCode == .success else {

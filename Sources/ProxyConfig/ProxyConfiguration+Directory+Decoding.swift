@@ -33,7 +33,7 @@ extension ProxyConfiguration.Directory {
             quarantineMax: maximum,
             bindPoolSize: reader.integer("bind_pool_size", in: section, range: 1...256) ?? 8)
         directory.windows = decodeWindows(reader.section("windows", in: section), reader, baseDN: baseDN)
-        directory.referrals = decodeReferrals(section, reader)
+        (directory.referrals, directory.referralHosts) = decodeReferrals(section, reader)
         if bindType.queries == .windows {
             directory.windowsBindName = reader.string("bind_dn", in: section).flatMap { $0.isEmpty ? nil : $0 }
             if let name = directory.windowsBindName, name.contains("="), !name.contains("\\"), !name.contains("@") {

@@ -38,7 +38,8 @@ extension ProxyConfiguration.Directory {
     public enum Referrals: String, Sendable, Hashable, CaseIterable {
         /// Returned to clients untouched (the default).
         case `return`
-        /// Followed by the proxy (not supported yet).
+        /// Followed by the proxy, for the hosts of `directory.referral_hosts`, with the client's
+        /// identity and the same bind type.
         case chase
     }
 
@@ -81,13 +82,15 @@ extension ProxyConfiguration.Directory {
         return windows
     }
 
-    static func decodeReferrals(_ section: ConfigReader.Section, _ reader: ConfigReader) -> Referrals {
+    static func decodeReferrals(_ section: ConfigReader.Section, _ reader: ConfigReader) -> (Referrals, [String]) {
         let referrals: Referrals = reader.choice("referrals", in: section) ?? .return
-        if referrals == .chase {
+        let hosts = (reader.stringList("referral_hosts", in: section) ?? []).filter { !$0.isEmpty }
+        if referrals == .chase && hosts.isEmpty {
             reader.problem(
-                "directory.referrals", "unsupported: chasing referrals is not implemented yet",
-                fix: "use return (clients get the referrals untouched)", at: reader.node("referrals", in: section))
+                "directory.referral_hosts", "referrals: chase needs the hosts it may follow referrals to",
+                fix: "list the trusted domains' servers, such as [dc1.child.example.com]; referrals to any other host "
+                    + "reach clients untouched", at: reader.node("referrals", in: section))
         }
-        return referrals
+        return (referrals, hosts)
     }
 }

@@ -33,8 +33,12 @@ extension ProxyConfiguration {
         public var bindPoolSize: Int
         /// `directory.windows`: the `windows` bind type's realm, mechanism and credentials.
         public var windows: Windows = Windows()
-        /// `directory.referrals`: `return` (default) passes referrals to clients untouched.
+        /// `directory.referrals`: `return` (default) passes referrals to clients untouched; `chase`
+        /// follows those that name a host of `referralHosts`.
         public var referrals: Referrals = .return
+        /// `directory.referral_hosts`: the hosts (trusted domains' servers) whose referrals `chase`
+        /// follows, with the client's credentials. Default none; required with `chase`.
+        public var referralHosts: [String] = []
         /// `directory.bind_dn` as written, for the `windows` bind type of queries (`DOMAIN\user`, a UPN
         /// or a DN); nil when empty (the process's own Kerberos credentials are used).
         public var windowsBindName: String?

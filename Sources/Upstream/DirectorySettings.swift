@@ -38,6 +38,9 @@ public struct DirectorySettings: Sendable {
     public var windowsAuthentication: WindowsBindSettings?
     /// With the `windows` bind type for queries: the proxy's own Windows bind (replaces `queryBind`).
     public var windowsQueries: WindowsQueryBind?
+    /// `directory.referrals: chase`: the hosts (lowercased) whose referrals the proxy follows for its
+    /// clients; empty: referrals reach clients untouched.
+    public var referralHosts: Set<String> = []
 
     public init(
         servers: [Server], queryBind: BindRequest?, timeouts: UpstreamConnection.Timeouts = .init(),

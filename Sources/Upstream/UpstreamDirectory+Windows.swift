@@ -82,7 +82,9 @@ extension UpstreamDirectory {
     }
 
     /// Finds the logon name of a DN: its userPrincipalName, else `DOMAIN\sAMAccountName`.
-    func principalResolver(_ windows: WindowsBindSettings) -> @Sendable (String) async throws -> WindowsAccountName? {
+    public func principalResolver(_ windows: WindowsBindSettings)
+        -> @Sendable (String) async throws -> WindowsAccountName?
+    {
         { [self] dn in
             guard let entry = try await readEntry(dn, attributes: ["userPrincipalName", "sAMAccountName"]) else {
                 return nil

@@ -78,7 +78,7 @@ struct WindowsConfigTests {
         #expect(!windows.channelBinding)
     }
 
-    @Test("refuses an unknown mechanism, a keytab without principal, and referral chasing (not implemented)")
+    @Test("refuses an unknown mechanism, a keytab without principal, and referral chasing without hosts")
     func refusals() throws {
         let sandbox = try Sandbox()
         let keytab = try sandbox.write("proxy.keytab", "x")
@@ -93,8 +93,24 @@ struct WindowsConfigTests {
         let problems = sandbox.problems(yaml, environment: [:])
         #expect(
             Set(problems.map(\.keyPath)) == [
-                "directory.windows.mechanism", "directory.windows.keytab_principal", "directory.referrals",
+                "directory.windows.mechanism", "directory.windows.keytab_principal", "directory.referral_hosts",
             ])
-        #expect(problems.first { $0.keyPath == "directory.referrals" }?.message.hasPrefix("unsupported") == true)
+        #expect(problems.first { $0.keyPath == "directory.referral_hosts" }?.message.contains("chase") == true)
+    }
+
+    @Test("referral chasing with its trusted hosts")
+    func chase() throws {
+        let sandbox = try Sandbox()
+        let yaml =
+            Self.directory + """
+
+                  referrals: chase
+                  referral_hosts: [dc1.child.example.test, DC2.child.example.test]
+                """
+        let directory = try sandbox.load(yaml, environment: [:]).directory
+        #expect(directory.referrals == .chase)
+        #expect(directory.referralHosts == ["dc1.child.example.test", "DC2.child.example.test"])
+        let plain = try sandbox.load(Self.directory, environment: [:]).directory
+        #expect(plain.referrals == .return && plain.referralHosts.isEmpty)
     }
 }

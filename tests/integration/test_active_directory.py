@@ -7,6 +7,7 @@ Samba 4.17 cannot move LDAP off 389/636, so this module takes run/samba-tests.lo
 Samba suites take, for as long as its DC runs."""
 import fcntl
 import os
+import re
 import ssl
 import subprocess
 import time
@@ -279,13 +280,27 @@ def test_directory_test_command(proxy_factory, samba):
     proc = proxy.cli("test", "--user", user.down_level, "--password-file", str(password_file))
     assert proc.returncode != 0
     assert "failed: wrong password or unknown user" in proc.stdout, proc.stdout
+    # A DN is turned into the user's logon name through the queries connection, as for clients.
+    password_file.write_text(user.password + "\n")
+    proc = proxy.cli("test", "--user", user.dn, "--password-file", str(password_file))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"windows bind as {user.dn}: Kerberos, SASL sign and seal" in proc.stdout, proc.stdout
     proxy.config["directory"]["windows"]["service_principal_host"] = "no-such-dc.example.test"
     proxy.config["directory"]["windows"]["mechanism"] = "kerberos"
     proxy.write_config()
-    password_file.write_text(user.password + "\n")
     proc = proxy.cli("test", "--user", user.down_level, "--password-file", str(password_file))
     assert proc.returncode != 0
     assert "SPN unknown" in proc.stdout, proc.stdout
+    # No KDC: the realm's KDC is a closed port.
+    dead = proxy.workdir / "krb5-dead-kdc.conf"
+    krb5 = Path(samba.env["SAMBA_KRB5_CONFIG"]).read_text()
+    dead.write_text(re.sub(r"(?m)^(\s*)kdc = \S+", r"\1kdc = 127.0.0.1:9", krb5))
+    proxy.config["directory"]["windows"]["krb5_config"] = str(dead)
+    proxy.config["directory"]["windows"].pop("service_principal_host")
+    proxy.write_config()
+    proc = proxy.cli("test", "--user", user.down_level, "--password-file", str(password_file))
+    assert proc.returncode != 0
+    assert "failed: no KDC" in proc.stdout, proc.stdout
 
 
 def test_zz_require_strong_auth_yes(proxy_factory, samba):

@@ -19,12 +19,17 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var upstreamGeneration = 0
     private var context: ChannelHandlerContext?
     private var ticker: RepeatedTask?
+    /// `directory.referrals: chase` only; nil relays every referral untouched.
+    private let chaser: ReferralChaser?
 
     init(services: ProxyServices, tlsActive: Bool, clientAddress: String?, inFlight: InFlightBinds = InFlightBinds()) {
         self.services = services
         self.clientAddress = clientAddress
         self.inFlight = inFlight
         self.machine = SessionStateMachine(configuration: services.session, tlsActive: tlsActive, now: .now())
+        self.chaser =
+            services.directory.settings.referralHosts.isEmpty
+            ? nil : ReferralChaser(directory: services.directory, logger: services.logger)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -89,12 +94,19 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 context.writeAndFlush(
                     wrapOutboundOut(LDAPFrame(message, allocator: context.channel.allocator)), promise: nil)
             case .relayToClient(let frame):
+                if let chaser,
+                    chaser.intercept(
+                        frame, identity: machine.identity, loop: context.eventLoop, write: chasedWriter(context))
+                {
+                    continue
+                }
                 context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
             case .startGate(let messageID, let request, let controls):
                 startGate(messageID: messageID, request: request, controls: controls, context: context)
             case .openUpstream(let bind):
                 openUpstream(bind: bind, context: context)
             case .relayToUpstream(let frame):
+                chaser?.requestRelayed(frame)
                 upstream?.relay(frame)
             case .closeUpstream:
                 closeUpstream()
@@ -195,7 +207,18 @@ final class ClientSessionHandler: ChannelInboundHandler {
         return LDAPResult(resultCode: .unavailable, diagnosticMessage: "the directory is unavailable; try again later")
     }
 
+    /// Where the referral chaser writes what it chased: this connection, while it lasts.
+    private func chasedWriter(_ context: ChannelHandlerContext) -> (LDAPFrame) -> Void {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        return { frame in
+            let handler = bound.value
+            guard let context = handler.context else { return }
+            context.writeAndFlush(handler.wrapOutboundOut(frame), promise: nil)
+        }
+    }
+
     private func closeUpstream() {
+        chaser?.reset()
         upstreamGeneration += 1
         upstream?.unbindAndClose()
         upstream = nil

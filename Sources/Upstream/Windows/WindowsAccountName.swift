@@ -50,7 +50,7 @@ public struct WindowsAccountName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `CN=...,DC=...`: an attribute type, `=`, before any `\` or `@`.
-    static func looksLikeDN(_ name: String) -> Bool {
+    public static func looksLikeDN(_ name: String) -> Bool {
         guard let equals = name.firstIndex(of: "=") else { return false }
         let head = name[..<equals]
         return !head.isEmpty && !head.contains("\\") && !head.contains("@")
