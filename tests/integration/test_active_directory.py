@@ -207,6 +207,26 @@ def test_windows_bind_wrong_password_or_no_code(request, samba, mechanism):
     assert proxy.wait_audit(user.upn, "denied").get("rule") == "no-code"
 
 
+@pytest.mark.parametrize("transport", ["ldaps", "starttls"])
+@pytest.mark.parametrize("mechanism", ["kerberos", "ntlm"])
+def test_windows_bind_over_tls(proxy_factory, samba, mechanism, transport):
+    """The windows bind type through the proxy over LDAPS, and over StartTLS on ldap:// (no SASL layer:
+    TLS protects it, with channel bindings), gated by the code like any other bind."""
+    servers = "ldaps://127.0.0.1:636" if transport == "ldaps" else "ldap://127.0.0.1:389"
+    extra = {"directory": {"tls": {"ca_file": samba.env["SAMBA_CA_FILE"], "starttls": True}}} \
+        if transport == "starttls" else None
+    proxy = ad_proxy(proxy_factory, samba, f"ad-{mechanism}-{transport}", servers=servers, mechanism=mechanism,
+                     extra=extra)
+    user = samba.add_user()
+    secret = enrol(proxy, user)
+    rc, message, entries = bind(proxy, user.upn, f"{user.password},{code(proxy, secret)}", user.dn)
+    assert rc == SUCCESS, (rc, message, proxy.tail())
+    assert entries == [user.name], entries
+    assert proxy.wait_audit(user.upn, "allowed").get("rule") == "second-factor"
+    rc, _, _ = bind(proxy, user.down_level, f"Wrong-{user.password},{code(proxy, secret)}")
+    assert rc == INVALID_CREDENTIALS
+
+
 @pytest.mark.parametrize("servers", ["ldaps://127.0.0.1:636", "ldap://127.0.0.1:389"], ids=["ldaps", "starttls"])
 def test_ssl_bind(proxy_factory, samba, servers):
     """Bind type ssl: simple binds over LDAPS, or StartTLS on ldap://, for queries and users."""
