@@ -72,7 +72,10 @@ def test_serve_synchronises_the_directory_at_start(sync_proxy):
     assert alice["enabled"] is True and alice["enrolled"] is False
     assert alice["sync_item"] == f"container:{PEOPLE}"
     status = cli_json(sync_proxy, "sync", "status")
-    assert json.dumps(status).count("applied") >= 1, status
+    cycle = status["last_cycle"]
+    assert cycle["outcome"] == "applied" and cycle["errors"] == [], status
+    assert cycle["added"] + cycle["updated"] + cycle["unchanged"] == SAMPLE_PEOPLE, status
+    assert status["pending"] == 0 and status["full_sync_required"] is False, status
 
 
 def test_removals_above_the_threshold_wait_for_approval(sync_proxy, sync_slapd):
