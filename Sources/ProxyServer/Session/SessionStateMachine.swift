@@ -18,6 +18,8 @@ import NIOCore
 ///   held, up to a limit, and processed in order once the bind completes, under the identity
 ///   it produced; beyond the limit the client is disconnected with protocolError.
 /// - A malformed PDU ends the connection with a Notice of Disconnection (protocolError).
+/// - At most `maxOutstanding` relayed requests wait for the directory per connection, also while
+///   its directory connection is opening; one more is answered busy (51) and not relayed.
 /// - Between a StartTLS success and the end of the TLS handshake nothing may arrive (RFC 4511
 ///   §4.14.1): a PDU then was sent in the clear and would be answered inside TLS (STARTTLS command
 ///   injection), so it ends the connection; so does a StartTLS request that was followed by more
@@ -201,6 +203,16 @@ public struct SessionStateMachine: Sendable {
     }
 
     mutating func relay(_ frame: LDAPFrame) -> [SessionAction] {
+        // A bound on what one connection can make the proxy hold for the directory (robustness
+        // finding 3): the excess request is answered, not queued. Abandon and Unbind have no response.
+        if outstanding.count >= configuration.maxOutstanding, outstanding[frame.messageID] == nil {
+            let busy = LDAPResult(
+                resultCode: .busy,
+                diagnosticMessage:
+                    "too many operations outstanding on this connection (\(configuration.maxOutstanding))")
+            return LDAPMessage.result(for: frame.operationTag, messageID: frame.messageID, busy).map { [.send($0)] }
+                ?? []
+        }
         outstanding[frame.messageID] = frame.operationTag
         switch upstream {
         case .open:

@@ -21,15 +21,20 @@ public struct SessionConfiguration: Sendable {
     public var relayAnonymousBinds: Bool
     /// Whether the listener can offer StartTLS (a certificate is configured).
     public var startTLSAvailable: Bool
+    /// Relayed requests a connection may have awaiting the directory's answer (queued while its
+    /// directory connection opens, or sent and not finally answered); one more is answered
+    /// `busy (51)` without being relayed. slapd's `olcConnMaxPendingAuth` default, 1000.
+    public var maxOutstanding: Int
 
     public init(
         idleTimeout: TimeAmount = .minutes(10), maxHeldWhileBinding: Int = 32, relayAnonymousBinds: Bool = true,
-        startTLSAvailable: Bool = false
+        startTLSAvailable: Bool = false, maxOutstanding: Int = 1000
     ) {
         self.idleTimeout = idleTimeout
         self.maxHeldWhileBinding = maxHeldWhileBinding
         self.relayAnonymousBinds = relayAnonymousBinds
         self.startTLSAvailable = startTLSAvailable
+        self.maxOutstanding = maxOutstanding
     }
 }
 
