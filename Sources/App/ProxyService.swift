@@ -101,7 +101,8 @@ struct ProxyService: Service {
                 continue
             }
             do {
-                let next = try Runtime.build(configuration, logger: logger, audit: application.audit)
+                let current = runtime.withLockedValue { $0 }
+                let next = try Runtime.build(configuration, logger: logger, audit: application.audit, previous: current)
                 let previous = runtime.withLockedValue { current -> Runtime in
                     defer { current = next }
                     return current

@@ -16,12 +16,18 @@ struct Runtime: Sendable {
     let directory: UpstreamDirectory
     let provider: any SecondFactorProvider
     let services: ProxyServices
+    let lockout: LockoutTracker
+    let cache: BindCache
 
-    static func build(_ configuration: ProxyConfiguration, logger: Logger, audit: any AuditSink) throws -> Runtime {
+    /// - Parameter previous: the runtime a reload replaces. Its in-memory lockout counters and bind
+    ///   cache carry over when their settings did not change, so a SIGHUP does not unlock anyone.
+    static func build(
+        _ configuration: ProxyConfiguration, logger: Logger, audit: any AuditSink, previous: Runtime? = nil
+    ) throws -> Runtime {
         let (store, warning) = try ConfiguredUserStore.open(configuration, logger: logger)
         if let warning { logger.warning("\(warning)") }
         do {
-            return try build(configuration, store: store, logger: logger, audit: audit)
+            return try build(configuration, store: store, logger: logger, audit: audit, previous: previous)
         } catch {
             Task { await store.close() }
             throw error
@@ -29,9 +35,15 @@ struct Runtime: Sendable {
     }
 
     private static func build(
-        _ configuration: ProxyConfiguration, store: any MFAUserStore, logger: Logger, audit: any AuditSink
+        _ configuration: ProxyConfiguration, store: any MFAUserStore, logger: Logger, audit: any AuditSink,
+        previous: Runtime?
     ) throws -> Runtime {
         let directory = try UpstreamDirectory(settings: DirectorySettings(configuration), logger: logger)
+        let inMemory = store.sharedPolicyState == nil && previous?.store.sharedPolicyState == nil
+        var lockout = lockoutTracker(configuration, store: store, logger: logger)
+        if inMemory, let kept = previous?.lockout, kept.rules == lockout.rules { lockout = kept }
+        var cache = bindCache(configuration, store: store, logger: logger)
+        if inMemory, let kept = previous?.cache, kept.timeToLive == cache.timeToLive { cache = kept }
         let provider = try ProxyApplication.makeProvider(configuration, store: store)
         let gate = BindGate(
             directory: directory, provider: provider,
@@ -44,8 +56,7 @@ struct Runtime: Sendable {
             groups: GroupResolver(
                 directory: directory, baseDN: configuration.directory.baseDN.description,
                 timeToLive: ProxyApplication.groupCacheTTL(configuration)),
-            lockout: lockoutTracker(configuration, store: store, logger: logger),
-            cache: bindCache(configuration, store: store, logger: logger))
+            lockout: lockout, cache: cache)
         let listen = configuration.listen
         let tlsContext = try listen.tls.map { try ProxyApplication.serverTLSContext($0) }
         let services = ProxyServices(
@@ -55,7 +66,8 @@ struct Runtime: Sendable {
                 startTLSAvailable: listen.offersStartTLS),
             tlsContext: tlsContext, logger: logger)
         return Runtime(
-            configuration: configuration, store: store, directory: directory, provider: provider, services: services)
+            configuration: configuration, store: store, directory: directory, provider: provider, services: services,
+            lockout: lockout, cache: cache)
     }
 
     /// Closes what this runtime opened: upstream connections and the provider's clients. A reload

@@ -11,6 +11,7 @@ Every decision's audit event is checked for its rule, outcome and provider.
 from __future__ import annotations
 
 import itertools
+import signal
 import sqlite3
 import time
 
@@ -253,6 +254,22 @@ def test_lockout_per_user_refuses_without_contacting_the_directory(start, policy
     result = whoami(proxy, user.dn, f"{user.password},{code}")
     assert result.rc == SUCCESS, result
     expect(proxy, user.dn, "allowed", "second-factor")
+
+
+def test_a_lockout_survives_a_reload(start, policy_slapd):
+    """SIGHUP rebuilds the runtime; the in-memory lockout counters carry over while the lockout
+    settings stay the same, so a reload unlocks nobody."""
+    proxy = start("lock-reload", lockout={"max_failures": 2, "max_failures_per_address": 0, "window": "60s",
+                                          "duration": "60s"})
+    user = enrolled(proxy)
+    for attempt in range(2):
+        assert whoami(proxy, user.dn, f"wrong-password-{attempt},123456").rc == INVALID_CREDENTIALS
+    mark = proxy.log_size()
+    proxy.process.send_signal(signal.SIGHUP)
+    wait_until(lambda: "configuration reloaded" in proxy.log_text()[mark:], timeout=20, what="the reload")
+    result = whoami(proxy, user.dn, f"{user.password},{user.code()}")
+    assert result.rc == INVALID_CREDENTIALS, result
+    expect(proxy, user.dn, "denied", "locked-out")
 
 
 def test_lockout_per_address(start, policy_slapd):
