@@ -122,6 +122,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .target(name: "QRCode"),
+        // Helpers the test targets share (ports for the servers they start); not a test target itself.
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Tests/TestSupport"),
         .testTarget(name: "LDAPCoreTests", dependencies: ["LDAPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProxyConfigTests", dependencies: ["ProxyConfig"]),
         .testTarget(
@@ -133,16 +137,16 @@ let package = Package(
             ]),
         .testTarget(
             name: "UserStoreTests",
-            dependencies: ["UserStore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["UserStore", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "DirectorySyncTests",
             dependencies: [
-                "DirectorySync", "ProxyConfig", "Upstream", "UserStore", "LDAPCore",
+                "DirectorySync", "ProxyConfig", "Upstream", "UserStore", "LDAPCore", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
-        .testTarget(name: "SecondFactorTests", dependencies: ["SecondFactor"]),
+        .testTarget(name: "SecondFactorTests", dependencies: ["SecondFactor", "TestSupport"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(
             name: "UpstreamTests",

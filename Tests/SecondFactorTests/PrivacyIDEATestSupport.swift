@@ -1,7 +1,7 @@
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import TestSupport
 
 @testable import SecondFactor
 
@@ -105,37 +105,9 @@ enum TestScripts {
         return stdout
     }
 
-    /// A TCP port on 127.0.0.1 that is free and that nothing else in this test process will be handed:
-    /// taken in turn from 20000-23999, below the kernel's ephemeral range (32768-60999), so that a
-    /// server bound to port 0 or an outgoing connection of a test running in parallel never lands on
-    /// it between this call and its use (a port from `bind(0)` was reused that way, and a "closed"
-    /// port then answered). Other test targets take other ranges.
+    /// A TCP port on 127.0.0.1 for a server a test starts (see `TestPorts`).
     static func freePort() async throws -> Int {
-        for _ in 0..<4000 {
-            let port = nextPort.withLockedValue { next -> Int in
-                defer { next = next >= 23999 ? 20000 : next + 1 }
-                return next
-            }
-            if canBind(port) { return port }
-        }
-        throw ScriptFailure(description: "no free port in 20000-23999 on 127.0.0.1")
-    }
-
-    private static let nextPort = NIOLockedValueBox(20000 + Int(getpid() % 200) * 20)
-
-    private static func canBind(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        try TestPorts.free()
     }
 
     /// `KEY=VALUE` lines as a dictionary.

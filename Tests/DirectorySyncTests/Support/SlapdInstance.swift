@@ -1,8 +1,8 @@
 import Foundation
 import LDAPCore
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
+import TestSupport
 import Upstream
 
 #if canImport(Glibc)
@@ -85,29 +85,7 @@ final class SlapdInstance: Sendable {
     }
 
     static func freePort() throws -> Int {
-        // A port from 24000-27999, in turn, below the kernel's ephemeral range (32768-60999): a port from
-        // bind(0) can be handed again to a server or an outgoing connection of a test running in parallel
-        // before it is used. Each test target has its own range (SecondFactorTests 20000-23999).
-        for _ in 0..<4000 {
-            let port = nextTestPort.withLockedValue { next -> Int in
-                defer { next = next >= 27999 ? 24000 : next + 1 }
-                return next
-            }
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { continue }
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-            if bound { return port }
-        }
-        throw Failure(description: "no free port in 24000-27999 on 127.0.0.1")
+        try TestPorts.free()
     }
 
     /// Runs a program to its end with its output in a file, off the cooperative thread pool: posix_spawn and a
@@ -154,5 +132,3 @@ final class SlapdInstance: Sendable {
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 }
-
-private let nextTestPort = NIOLockedValueBox(24000 + Int(getpid() % 200) * 20)
