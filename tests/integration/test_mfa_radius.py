@@ -134,6 +134,9 @@ def test_a_reply_without_message_authenticator_is_ignored(proxy_factory, tmp_pat
     event = proxy.wait_audit("alice", "error")
     assert event.get("rule") == "provider-unavailable", event
     assert event.get("reason") == "no RADIUS server answered", event
+    # The server did answer: its Access-Accept was dropped for want of a Message-Authenticator.
+    ignored = [line for line in proxy.log_text().splitlines() if "RADIUS datagram ignored" in line]
+    assert any("no Message-Authenticator: Access-Accept" in line for line in ignored), proxy.tail()
 
 
 @pytest.mark.parametrize("fail_mode", ["secure", "safe"])
