@@ -79,6 +79,12 @@ struct PostgresReplicaTests {
             #expect(try await second.isLockedOut(user: "uid=a", address: nil, now: t0 + 3))
             #expect(try await !second.isLockedOut(user: "uid=b", address: "192.0.2.9", now: t0 + 3))
             #expect(try await !second.isLockedOut(user: "uid=a", address: nil, now: t0 + 303))
+            // Before the clock moves past the window below (a write then may clean up old counters):
+            // the address reached 5 failures (3 for uid=a, 2 more now), whoever the user.
+            for user in ["uid=d", "uid=e"] {
+                try await second.recordLockoutFailure(user: user, address: "192.0.2.1", limits: limits, now: t0 + 5)
+            }
+            #expect(try await first.isLockedOut(user: "uid=z", address: "192.0.2.1", now: t0 + 6))
             // Failures older than the window do not count.
             try await second.recordLockoutFailure(user: "uid=c", address: nil, limits: limits, now: t0)
             try await second.recordLockoutFailure(user: "uid=c", address: nil, limits: limits, now: t0 + 61)
@@ -88,11 +94,6 @@ struct PostgresReplicaTests {
             try await first.clearLockoutFailures(user: "uid=c")
             try await first.recordLockoutFailure(user: "uid=c", address: nil, limits: limits, now: t0 + 64)
             #expect(try await !first.isLockedOut(user: "uid=c", address: nil, now: t0 + 65))
-            // The address reached 5 failures (3 for uid=a, 2 more now), whoever the user.
-            for user in ["uid=d", "uid=e"] {
-                try await second.recordLockoutFailure(user: user, address: "192.0.2.1", limits: limits, now: t0 + 5)
-            }
-            #expect(try await first.isLockedOut(user: "uid=z", address: "192.0.2.1", now: t0 + 6))
             // Concurrent failures from both replicas all count.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<3 {
