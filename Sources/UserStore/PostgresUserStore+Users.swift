@@ -93,13 +93,7 @@ extension PostgresUserStore {
     public func enrolTOTP(username: String, secret: [UInt8]) async throws(UserStoreError) {
         let logger = self.logger
         let key = try Self.key(for: username)
-        guard !secret.isEmpty else { throw UserStoreError(.invalidSecret, "a TOTP secret must not be empty") }
-        let sealed: Data
-        do {
-            sealed = try cipher.seal(secret, aad: SecretCipher.secretAAD(usernameKey: key))
-        } catch {
-            throw UserStoreError(.invalidKey, "cannot encrypt the TOTP secret of '\(username)'")
-        }
+        let sealed = try cipher.sealTOTPSecret(secret, usernameKey: key, username: username)
         let now = Date()
         try await run("cannot enrol '\(username)'") { connection in
             try await connection.query(

@@ -49,13 +49,7 @@ extension SQLiteUserStore {
     /// the last accepted step and last use. The user's display name becomes `username` as given.
     public func enrolTOTP(username: String, secret: [UInt8]) async throws(UserStoreError) {
         let key = try Self.key(for: username)
-        guard !secret.isEmpty else { throw UserStoreError(.invalidSecret, "a TOTP secret must not be empty") }
-        let sealed: Data
-        do {
-            sealed = try cipher.seal(secret, aad: SecretCipher.secretAAD(usernameKey: key))
-        } catch {
-            throw UserStoreError(.invalidKey, "cannot encrypt the TOTP secret of '\(username)'")
-        }
+        let sealed = try cipher.sealTOTPSecret(secret, usernameKey: key, username: username)
         let now = Date()
         try await run("cannot enrol '\(username)'") {
             try await pool.write { db in
