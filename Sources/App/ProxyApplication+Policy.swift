@@ -32,6 +32,11 @@ extension ProxyApplication {
         TimeAmount(configuration.mfa.bindCacheTTL)
     }
 
+    /// `mfa.username_cache_ttl`: how long the gate keeps the username found on a user's entry.
+    static func usernameCacheTTL(_ configuration: ProxyConfiguration) -> TimeAmount {
+        TimeAmount(configuration.mfa.usernameCacheTTL)
+    }
+
     /// `mfa.group_cache_ttl`: how long the group resolver keeps a user's groups.
     static func groupCacheTTL(_ configuration: ProxyConfiguration) -> TimeAmount {
         TimeAmount(configuration.mfa.groupCacheTTL)

@@ -8,13 +8,14 @@ extension ProxyApplication {
     ///
     /// - Throws: ``ProviderSetupError`` naming the key when the section cannot be used (loading has already
     ///   checked it, so this is for what only the provider can see, such as a CA file that holds no certificate).
-    static func makeProvider(_ configuration: ProxyConfiguration, store: any MFAUserStore) throws
-        -> any SecondFactorProvider
-    {
+    static func makeProvider(
+        _ configuration: ProxyConfiguration, store: any MFAUserStore, gateStore: StoreGateAdapter? = nil
+    ) throws -> any SecondFactorProvider {
         let mfa = configuration.mfa
         switch mfa.provider {
         case .totp:
-            return TOTPProvider(store: TOTPStoreAdapter(store: store), parameters: try totpParameters(configuration))
+            return TOTPProvider(
+                store: gateStore ?? StoreGateAdapter(store: store), parameters: try totpParameters(configuration))
         case .privacyidea:
             guard let section = mfa.privacyIDEA else { throw ProviderSetupError(key: "mfa.privacyidea.url") }
             do {

@@ -44,7 +44,8 @@ struct Runtime: Sendable {
         if inMemory, let kept = previous?.lockout, kept.rules == lockout.rules { lockout = kept }
         var cache = bindCache(configuration, store: store, logger: logger)
         if inMemory, let kept = previous?.cache, kept.timeToLive == cache.timeToLive { cache = kept }
-        let provider = try ProxyApplication.makeProvider(configuration, store: store)
+        let gateStore = StoreGateAdapter(store: store)
+        let provider = try ProxyApplication.makeProvider(configuration, store: store, gateStore: gateStore)
         let gate = BindGate(
             directory: directory, provider: provider,
             settings: GateSettings(
@@ -52,11 +53,12 @@ struct Runtime: Sendable {
                 usernameAttributes: configuration.directory.usernameAttributes,
                 policy: ProxyApplication.policy(configuration)),
             audit: MetricsAuditSink(next: audit),
-            records: UserRecordsAdapter(store: store),
+            records: gateStore,
             groups: GroupResolver(
                 directory: directory, baseDN: configuration.directory.baseDN.description,
                 timeToLive: ProxyApplication.groupCacheTTL(configuration)),
-            lockout: lockout, cache: cache)
+            lockout: lockout, cache: cache,
+            usernames: UsernameCache(timeToLive: ProxyApplication.usernameCacheTTL(configuration)))
         let listen = configuration.listen
         let tlsContext = try listen.tls.map { try ProxyApplication.serverTLSContext($0) }
         let services = ProxyServices(

@@ -36,7 +36,9 @@ extension ProxyConfiguration.MFA {
             lockout: Lockout.decode(reader.section("lockout", in: section), reader),
             pushKeyword: decodePushKeyword(otpSection, reader, placement: otp),
             groupCacheTTL: reader.duration("group_cache_ttl", in: section, minimum: .zero, maximum: .seconds(3600))
-                ?? .seconds(60))
+                ?? .seconds(60),
+            usernameCacheTTL: reader.duration(
+                "username_cache_ttl", in: section, minimum: .zero, maximum: .seconds(3600)) ?? .seconds(60))
     }
 
     private static func decodeOTP(_ section: ConfigReader.Section, _ reader: ConfigReader, digits: Int?) -> OTPPlacement

@@ -32,6 +32,9 @@ extension ProxyConfiguration {
         public var pushKeyword: String
         /// `mfa.group_cache_ttl`: how long a user's group membership is cached; zero asks every time. Default 60s.
         public var groupCacheTTL: Duration
+        /// `mfa.username_cache_ttl`: how long the username found on a user's entry (for the second factor) is
+        /// remembered; zero searches on every gated bind. Default 60s.
+        public var usernameCacheTTL: Duration
     }
 }
 

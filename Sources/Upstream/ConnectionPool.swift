@@ -1,11 +1,16 @@
 import LDAPCore
 import NIOCore
+import NIOPosix
 import NIOSSL
 
 /// Long-lived connections to one server, one operation in flight on each (DESIGN.md decision 3).
 ///
 /// New connections are opened on demand up to `maximumSize`; callers beyond that wait in order.
 /// `prepare` runs on every new connection (e.g. binding as the service account for queries).
+///
+/// A caller running on an event loop (a bind gate task with that loop as its executor preference, SE-0417)
+/// gets an idle connection on the same loop when there is one, and a new connection opens on that loop:
+/// the bind then never changes threads between the client's connection and the directory's.
 actor ConnectionPool {
     let endpoint: UpstreamEndpoint
     let security: ConnectionSecurity
@@ -38,7 +43,8 @@ actor ConnectionPool {
     /// by the server while idle; a failure on it says less about the server's health).
     func acquire() async throws -> (connection: UpstreamConnection, isNew: Bool) {
         while true {
-            while let connection = idle.popLast() {
+            while !idle.isEmpty {
+                let connection = idle.remove(at: preferredIdleIndex())
                 if connection.isActive { return (connection, false) }
                 discard(connection)
             }
@@ -47,7 +53,8 @@ actor ConnectionPool {
                 do {
                     let connection = try await UpstreamConnection.connect(
                         to: endpoint, security: security, tlsContext: tlsContext, timeouts: timeouts,
-                        frameLimits: frameLimits)
+                        frameLimits: frameLimits,
+                        group: MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton)
                     do {
                         try await prepare(connection)
                     } catch {
@@ -109,6 +116,17 @@ actor ConnectionPool {
             connection.close()
             discard(connection)
         }
+    }
+
+    /// The most recently released idle connection on the caller's event loop, else the most recently
+    /// released one. `idle` must not be empty.
+    private func preferredIdleIndex() -> Int {
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop,
+            let index = idle.lastIndex(where: { $0.eventLoop === loop })
+        {
+            return index
+        }
+        return idle.count - 1
     }
 
     var counts: (open: Int, idle: Int, waiting: Int) { (openCount, idle.count, waiters.count) }

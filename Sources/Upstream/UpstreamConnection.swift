@@ -6,7 +6,9 @@ import NIOSSL
 
 /// One LDAP connection to a directory server (RFC 4511 §5), owned by the proxy.
 ///
-/// Safe to use from any task: every call hops to the connection's event loop.
+/// Safe to use from any task: every call hops to the connection's event loop, except a call made on
+/// that loop already (a bind gate task running there, see `ConnectionPool.acquire`), which goes straight
+/// to the channel.
 public final class UpstreamConnection: Sendable {
     public let endpoint: UpstreamEndpoint
     let channel: Channel
@@ -85,9 +87,15 @@ public final class UpstreamConnection: Sendable {
     /// Whether the connection is still usable.
     public var isActive: Bool { channel.isActive }
 
+    /// The event loop the connection's channel runs on.
+    public var eventLoop: EventLoop { channel.eventLoop }
+
     /// Sends one request and returns all its responses (the last one final).
     public func request(_ op: ProtocolOp, controls: [LDAPControl]? = nil) async throws -> [LDAPFrame] {
         let timeout = operationTimeout
+        if channel.eventLoop.inEventLoop {
+            return try await handler.value.send(op, controls: controls, timeout: timeout, channel: channel).get()
+        }
         return try await channel.eventLoop.flatSubmit {
             self.handler.value.send(op, controls: controls, timeout: timeout, channel: self.channel)
         }.get()

@@ -28,6 +28,9 @@ public protocol MFAUserStore: Sendable {
     func recordAcceptedStep(_ step: Int64, for username: String) async throws(UserStoreError) -> Bool
     /// nil when the store has no record of the user, false once a synchronisation disabled it.
     func isEnabled(username: String) async throws(UserStoreError) -> Bool?
+    /// What a gated bind reads of the user, in one round trip where the store can: ``isEnabled(username:)`` and
+    /// ``totpSecret(for:)`` together.
+    func gateRead(username: String) async throws(UserStoreError) -> GateRead
     /// Every user with their directory attributes, ordered by name.
     func listUserDetails() async throws(UserStoreError) -> [UserDetails]
 
@@ -65,7 +68,26 @@ public protocol MFAUserStore: Sendable {
     func close() async
 }
 
+/// ``MFAUserStore/gateRead(username:)``'s answer.
+public struct GateRead: Sendable {
+    /// nil when the store has no record of the user, false once a synchronisation disabled it.
+    public var enabled: Bool?
+    /// The decrypted TOTP secret, nil when the user has none.
+    public var totpSecret: [UInt8]?
+
+    public init(enabled: Bool?, totpSecret: [UInt8]?) {
+        self.enabled = enabled
+        self.totpSecret = totpSecret
+    }
+}
+
 extension MFAUserStore {
+    /// Two reads, for stores without a combined one.
+    public func gateRead(username: String) async throws(UserStoreError) -> GateRead {
+        let enabled = try await isEnabled(username: username)
+        return GateRead(enabled: enabled, totpSecret: enabled == nil ? nil : try await totpSecret(for: username))
+    }
+
     public func applySync(_ writes: [SyncWrite], pending: PendingUpdate, state: SyncStateRecord)
         async throws(UserStoreError) -> SyncWriteReport
     {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension SQLiteUserStore {
@@ -10,5 +11,25 @@ extension SQLiteUserStore {
                 try Bool.fetchOne(db, sql: "SELECT enabled FROM users WHERE username_key = ?", arguments: [key])
             }
         }
+    }
+
+    /// ``isEnabled(username:)`` and ``totpSecret(for:)`` in one read. Throws `.secretUndecryptable` as
+    /// ``totpSecret(for:)`` does.
+    public func gateRead(username: String) async throws(UserStoreError) -> GateRead {
+        let key = try Self.key(for: username)
+        let row = try await run("cannot read user '\(username)'") {
+            try await pool.read { db -> (enabled: Bool, sealed: Data?)? in
+                let statement = try db.cachedStatement(
+                    sql: "SELECT enabled, totp_secret FROM users WHERE username_key = ?")
+                guard let row = try Row.fetchOne(statement, arguments: [key]) else { return nil }
+                return (row[0], row[1])
+            }
+        }
+        guard let row else { return GateRead(enabled: nil, totpSecret: nil) }
+        guard let sealed = row.sealed else { return GateRead(enabled: row.enabled, totpSecret: nil) }
+        guard let secret = cipher.open(sealed, aad: SecretCipher.secretAAD(usernameKey: key)) else {
+            throw UserStoreError.secretUndecryptable(username: username)
+        }
+        return GateRead(enabled: row.enabled, totpSecret: secret)
     }
 }

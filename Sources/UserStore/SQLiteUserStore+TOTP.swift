@@ -33,13 +33,13 @@ extension SQLiteUserStore {
         let now = Date()
         return try await run("cannot record a TOTP step for '\(username)'") {
             try await pool.write { db in
-                try db.execute(
+                let statement = try db.cachedStatement(
                     sql: """
                         UPDATE users SET totp_last_step = ?, last_used_at = ?
                         WHERE username_key = ? AND totp_secret IS NOT NULL
                           AND (totp_last_step IS NULL OR totp_last_step < ?)
-                        """,
-                    arguments: [step, now, key, step])
+                        """)
+                try statement.execute(arguments: [step, now, key, step])
                 return db.changesCount == 1
             }
         }

@@ -35,6 +35,11 @@ public final class SQLiteUserStore: Sendable {
         configuration.prepareDatabase { db in
             // Overwrite deleted content (reset secrets) instead of leaving it in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // WAL with NORMAL syncs at checkpoints, not at every commit: a commit survives a crash of the
+            // process, and the file stays consistent after a power loss, which may undo only the last
+            // commits (sqlite.org/pragma.html#pragma_synchronous). A gated bind writes its accepted TOTP
+            // step, and FULL made that fsync the one serial bottleneck of gated binds (BENCHMARKS.md).
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

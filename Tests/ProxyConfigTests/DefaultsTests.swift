@@ -47,6 +47,7 @@ struct DefaultsTests {
                 == .init(maxFailures: 5, maxFailuresPerAddress: 100, window: .seconds(600), duration: .seconds(900)))
         #expect(configuration.mfa.pushKeyword == "push")
         #expect(configuration.mfa.groupCacheTTL == .seconds(60))
+        #expect(configuration.mfa.usernameCacheTTL == .seconds(60))
         #expect(configuration.store.sqlitePath == sandbox.path + "/ldap-mfa-proxy.sqlite")
         #expect(configuration.store.encryptionKey == .file(sandbox.path + "/ldap-mfa-proxy.key"))
         #expect(configuration.log.level == .info)

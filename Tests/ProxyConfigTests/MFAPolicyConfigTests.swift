@@ -159,6 +159,7 @@ struct MFAPolicyConfigTests {
             ("lockout:\n    window: 0s", "mfa.lockout.window"),
             ("lockout:\n    duration: 25h", "mfa.lockout.duration"),
             ("group_cache_ttl: 2h", "mfa.group_cache_ttl"),
+            ("username_cache_ttl: 2h", "mfa.username_cache_ttl"),
             ("require_user_match: maybe", "mfa.require_user_match"),
             ("exempt:\n    subtree: [\"ou=x,dc=example,dc=test\"]", "mfa.exempt.subtree"),
         ])
@@ -173,6 +174,8 @@ struct MFAPolicyConfigTests {
         let sandbox = try Sandbox()
         #expect(try sandbox.load(Self.yaml("group_cache_ttl: 5m")).mfa.groupCacheTTL == .seconds(300))
         #expect(try sandbox.load(Self.yaml("group_cache_ttl: 0")).mfa.groupCacheTTL == .zero)
+        #expect(try sandbox.load(Self.yaml("username_cache_ttl: 5m")).mfa.usernameCacheTTL == .seconds(300))
+        #expect(try sandbox.load(Self.yaml("username_cache_ttl: 0")).mfa.usernameCacheTTL == .zero)
     }
 
     @Test("reads the push keyword, which must be a word without the delimiter")

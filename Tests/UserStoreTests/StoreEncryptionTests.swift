@@ -104,6 +104,9 @@ struct StoreEncryptionTests {
             await #expect { try await store.totpSecret(for: "alice") } throws: {
                 ($0 as? UserStoreError)?.kind == .secretUndecryptable
             }
+            await #expect { try await store.gateRead(username: "alice") } throws: {
+                ($0 as? UserStoreError)?.kind == .secretUndecryptable
+            }
         }
     }
 

@@ -16,6 +16,23 @@ struct StoreTOTPTests {
         }
     }
 
+    @Test("one gate read gives the enabled state and the secret, as the two separate reads do")
+    func gateRead() async throws {
+        try await withStore { store, _ in
+            try await store.enrolTOTP(username: "Alice", secret: Self.secret)
+            let alice = try await store.gateRead(username: "ALICE")
+            #expect(alice.enabled == true)
+            #expect(alice.totpSecret == Self.secret)
+            let nobody = try await store.gateRead(username: "bob")
+            #expect(nobody.enabled == nil)
+            #expect(nobody.totpSecret == nil)
+            #expect(try await store.reset(username: "alice"))
+            let reset = try await store.gateRead(username: "alice")
+            #expect(reset.enabled == true)
+            #expect(reset.totpSecret == nil)
+        }
+    }
+
     @Test("usernames match case-insensitively and keep their display form")
     func caseInsensitive() async throws {
         try await withStore { store, _ in

@@ -4,8 +4,9 @@ import Logging
 /// Writes one JSON object per line: `{"time":…,"level":…,"label":…,"message":…, metadata…}`.
 ///
 /// Metadata keys become top-level fields (nested metadata is flattened to strings), so log
-/// collectors can index audit events without parsing text. Writes are serialised by a lock so
-/// lines from different threads never interleave.
+/// collectors can index audit events without parsing text. A line is encoded straight to UTF-8
+/// bytes (no intermediate dictionary or `String(format:)`): the audit line is written once per
+/// bind, so its cost is on every bind's path (BENCHMARKS.md, "Where the time goes").
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -23,14 +24,16 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: String] = [:]
-        for (key, value) in metadata { object[key] = Self.flatten(value) }
-        if let extra = event.metadata { for (key, value) in extra { object[key] = Self.flatten(value) } }
-        object["time"] = Self.timestamp()
-        object["level"] = event.level.rawValue
-        object["label"] = label
-        object["message"] = event.message.description
-        stream.write(Self.encode(object))
+        var fields: [(key: String, value: String)] = []
+        fields.reserveCapacity(metadata.count + (event.metadata?.count ?? 0))
+        for (key, value) in metadata where event.metadata?[key] == nil { fields.append((key, Self.flatten(value))) }
+        if let extra = event.metadata { for (key, value) in extra { fields.append((key, Self.flatten(value))) } }
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        stream.write(
+            Self.encode(
+                time: time, level: event.level.rawValue, label: label, message: event.message.description,
+                fields: fields))
     }
 
     static func flatten(_ value: Logger.Metadata.Value) -> String {
@@ -44,69 +47,94 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
+    /// One line: the fixed fields first (time, level, label, message), then `fields` sorted by key,
+    /// leaving out any that would repeat a fixed field.
+    static func encode(
+        time: timespec, level: String, label: String, message: String, fields: [(key: String, value: String)]
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + fields.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        out.append(contentsOf: #"{"time":""#.utf8)
+        appendTimestamp(time, to: &out)
+        out.append(contentsOf: #"","level":"#.utf8)
+        appendQuoted(level, to: &out)
+        out.append(contentsOf: #","label":"#.utf8)
+        appendQuoted(label, to: &out)
+        out.append(contentsOf: #","message":"#.utf8)
+        appendQuoted(message, to: &out)
+        for field in fields.sorted(by: { $0.key < $1.key }) where !fixedKeys.contains(field.key) {
+            out.append(UInt8(ascii: ","))
+            appendQuoted(field.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendQuoted(field.value, to: &out)
+        }
+        out.append(contentsOf: "}\n".utf8)
+        return out
+    }
+
+    static let fixedKeys: Set<String> = ["time", "level", "label", "message"]
+
+    /// The current time as RFC 3339 UTC with milliseconds (`2026-12-04T18:32:07.123Z`).
     static func timestamp() -> String {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
+        var out: [UInt8] = []
+        appendTimestamp(time, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// RFC 3339 §5.6 `date-time` in UTC with milliseconds, 24 octets.
+    static func appendTimestamp(_ time: timespec, to out: inout [UInt8]) {
         var seconds = time_t(time.tv_sec)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let millis = Int(time.tv_nsec) / 1_000_000
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        appendDigits(Int(parts.tm_year) + 1900, count: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mon) + 1, count: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mday), count: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        appendDigits(Int(parts.tm_hour), count: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_min), count: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_sec), count: 2, to: &out)
+        out.append(UInt8(ascii: "."))
+        appendDigits(Int(time.tv_nsec) / 1_000_000, count: 3, to: &out)
+        out.append(UInt8(ascii: "Z"))
     }
 
-    /// A JSON object with keys in a stable order (time, level, label, message, then sorted).
-    static func encode(_ object: [String: String]) -> String {
-        let leading = ["time", "level", "label", "message"]
-        let keys = leading.filter { object[$0] != nil } + object.keys.filter { !leading.contains($0) }.sorted()
-        let fields = keys.map { "\(quote($0)):\(quote(object[$0]!))" }
-        return "{" + fields.joined(separator: ",") + "}\n"
+    private static func appendDigits(_ value: Int, count: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<count { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
-    /// A JSON string literal (RFC 8259 §7).
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
+    /// A JSON string literal (RFC 8259 §7): `"` and `\` escaped, control characters as escapes, the
+    /// rest of the (always valid) UTF-8 copied as it is.
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): out.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): out.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0f)])
+            default: out.append(byte)
             }
         }
-        return out + "\""
-    }
-}
-
-/// Where JSON log lines go: standard output, or an append-only file (for the audit stream).
-public final class JSONLogStream: @unchecked Sendable {
-    private let lock = NSLock()
-    private let handle: FileHandle
-
-    public static let standardOutput = JSONLogStream(handle: .standardOutput)
-
-    init(handle: FileHandle) { self.handle = handle }
-
-    /// Opens `path` for appending, creating it with mode 0600 when absent.
-    public static func file(_ path: String) throws -> JSONLogStream {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-            else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-            }
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.seekToEnd()
-        return JSONLogStream(handle: handle)
+        out.append(UInt8(ascii: "\""))
     }
 
-    func write(_ line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        try? handle.write(contentsOf: Data(line.utf8))
-    }
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -8,7 +8,7 @@ extension BindGate {
     func gated(_ context: Context, secret: SensitiveBytes, event: inout AuditEvent) async -> GateDecision {
         let request = context.request
         let username: String
-        switch await lookUpUsername(request.name, event: &event) {
+        switch await lookUpUsername(request.name, key: context.lockKey, event: &event) {
         case .found(let name): username = name
         case .denied(let decision): return decision
         }
@@ -68,7 +68,8 @@ extension BindGate {
         case denied(GateDecision)
     }
 
-    private func lookUpUsername(_ dn: String, event: inout AuditEvent) async -> Lookup {
+    private func lookUpUsername(_ dn: String, key: String, event: inout AuditEvent) async -> Lookup {
+        if let name = usernames.username(for: key) { return .found(name) }
         do {
             guard
                 let entry = try await AccountNameResolver(directory: directory).entry(
@@ -79,6 +80,7 @@ extension BindGate {
                 event.reason = "no entry, or no \(settings.usernameAttributes.joined(separator: "/")) on it"
                 return .denied(.deny(Self.denied))
             }
+            usernames.insert(name, for: key)
             return .found(name)
         } catch let error as UpstreamError where error.kind == .noServerAvailable {
             event.rule = "directory-unavailable"

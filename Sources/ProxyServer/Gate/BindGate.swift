@@ -27,7 +27,8 @@ public struct GateSettings: Sendable {
 /// 2. `exempt-network`, `exempt-dn`, `exempt-subtree`; then, when groups matter, `exempt-group`
 ///    and `not-in-required-group` (membership read with the query identity): the whole password
 ///    goes to the directory and its answer is final.
-/// 3. `user-not-found`: the entry or its username attribute is missing.
+/// 3. `user-not-found`: the entry or its username attribute is missing (a name found within
+///    `mfa.username_cache_ttl` is not searched for again).
 /// 4. `user-disabled`: the store's record of the user was disabled by directory synchronisation
 ///    (deny, whatever `require_user_match` says). Exempt users (step 2) never reach this check: an
 ///    exemption needs no record, so it is not undone by a disabled one.
@@ -51,6 +52,7 @@ public final class BindGate: Sendable {
     let groups: GroupResolver?
     let lockout: LockoutTracker
     let cache: BindCache
+    let usernames: UsernameCache
 
     public static let deniedText = "invalid credentials"
     static let denied = LDAPResult(resultCode: .invalidCredentials, diagnosticMessage: deniedText)
@@ -61,7 +63,7 @@ public final class BindGate: Sendable {
         directory: UpstreamDirectory, provider: any SecondFactorProvider, settings: GateSettings, audit: any AuditSink,
         records: (any UserRecords)? = nil, groups: GroupResolver? = nil,
         lockout: LockoutTracker = LockoutTracker(rules: LockoutRules(maxFailures: 0, maxFailuresPerAddress: 0)),
-        cache: BindCache = BindCache(timeToLive: .zero)
+        cache: BindCache = BindCache(timeToLive: .zero), usernames: UsernameCache = UsernameCache(timeToLive: .zero)
     ) {
         self.directory = directory
         self.provider = provider
@@ -71,6 +73,7 @@ public final class BindGate: Sendable {
         self.groups = groups
         self.lockout = lockout
         self.cache = cache
+        self.usernames = usernames
     }
 
     /// Runs the gate for one bind request (already screened by the session: simple, version 3,

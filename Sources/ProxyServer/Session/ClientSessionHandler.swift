@@ -21,6 +21,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var ticker: RepeatedTask?
     /// `directory.referrals: chase` only; nil relays every referral untouched.
     private let chaser: ReferralChaser?
+    /// Runs this connection's bind gate tasks on its own event loop (made in `handlerAdded`).
+    private var gateExecutor: EventLoopTaskExecutor?
 
     init(services: ProxyServices, tlsActive: Bool, clientAddress: String?, inFlight: InFlightBinds = InFlightBinds()) {
         self.services = services
@@ -34,6 +36,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        gateExecutor = EventLoopTaskExecutor(context.eventLoop)
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let interval = min(services.session.idleTimeout, .seconds(5))
         ticker = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
@@ -134,9 +137,11 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let client = clientAddress
         let inFlight = self.inFlight
         inFlight.started()
-        promise.completeWithTask {
+        // On this connection's loop: an exempt bind then runs, from the client's frame to the directory's
+        // answer, on one thread (ConnectionPool prefers an upstream connection on the same loop).
+        Task(executorPreference: gateExecutor) {
             defer { inFlight.finished() }
-            return await gate.authenticate(request, controls: controls, clientAddress: client)
+            promise.succeed(await gate.authenticate(request, controls: controls, clientAddress: client))
         }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         promise.futureResult.whenSuccess { decision in

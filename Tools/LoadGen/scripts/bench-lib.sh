@@ -59,7 +59,8 @@ config = {
                   "tls": {"ca_file": f"{certs}/ca.pem"}},
     "mfa": {"provider": "totp", "otp": {"delimiter": ","},
             "exempt": {"subtrees": ["ou=bench-services,dc=example,dc=test"]},
-            "bind_cache": {"ttl": "0s"},
+            # Every gated bind is the full path: no bind cache, and the username searched for every time.
+            "bind_cache": {"ttl": "0s"}, "username_cache_ttl": "0s",
             # The load comes from one address and sends wrong codes on purpose: no lockouts.
             "lockout": {"max_failures": 0, "max_failures_per_address": 0}},
     "store": {"sqlite": f"{d}/store.sqlite", "encryption_key_file": f"{d}/store.key"},
