@@ -6,12 +6,14 @@
 #
 # Usage: scripts/bench-compare.sh
 # Env:   CONCURRENCIES  default "64 1 8"      DURATION  measured seconds per run (default 10)
-#        WARMUP         default 2             GATED_USERS default 40000   SERVICE_ACCOUNTS default 2000
+#        WARMUP         default 2             GATED_USERS default 80000   SERVICE_ACCOUNTS default 2000
 #        PACED_RATE     binds/s of the unsaturated latency runs (default 500, concurrency 8)
 #        BIN, LOADGEN   the binaries (built when missing: the proxy with
 #                       `nice swift build -c release --static-swift-stdlib --product ldap-mfa-proxy`,
 #                       Tools/LoadGen with `nice swift build -c release`)
 #        KEEP_WORK=1    keep the scratch directory (results/*.json, logs)
+#        US_EXTRA       JSON merged into both ldap-mfa-proxy configurations, e.g.
+#                       '{"directory": {"bind_pool_size": 32}}'  (default: the bench configuration of bench-lib.sh)
 #
 # Method (honest gated load): a TOTP code is accepted once per user per 30 s step, so every gated user binds
 # at most once per step (the generator hands each user out once per step, success or not), from GATED_USERS
@@ -24,7 +26,7 @@ REPO="$(cd "$HERE/.." && pwd)"
 CONCURRENCIES="${CONCURRENCIES:-64 1 8}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-2}"
-GATED_USERS="${GATED_USERS:-40000}"
+GATED_USERS="${GATED_USERS:-80000}"
 SERVICE_ACCOUNTS="${SERVICE_ACCOUNTS:-2000}"
 PACED_RATE="${PACED_RATE:-500}"
 WORK="$(mktemp -d /tmp/bench-compare.XXXXXX)"
@@ -48,9 +50,13 @@ SLAPD_PID="$SLAPD_PID_main"
 "$REPO/scripts/slapd/start-backldap.sh" "$WORK/backldap-tls" "$P_BLT" "ldap://127.0.0.1:$P_SLAPD" starttls >"$WORK/blt.env"
 BLP_PID="$(sed -n 's/^BACKLDAP_PID=//p' "$WORK/blp.env")"
 BLT_PID="$(sed -n 's/^BACKLDAP_PID=//p' "$WORK/blt.env")"
-bench_proxy us-plain "ldap://127.0.0.1:$P_SLAPD" "$P_US"
+bench_proxy us-plain "ldap://127.0.0.1:$P_SLAPD" "$P_US" "${US_EXTRA:-{\}}"
 US_PID="$PROXY_PID"
-bench_proxy us-tls "ldap://127.0.0.1:$P_SLAPD" "$P_UST" '{"directory": {"tls": {"starttls": true}}}'
+UST_EXTRA="$(python3 -c 'import json, sys
+extra = json.loads(sys.argv[1])
+extra.setdefault("directory", {}).setdefault("tls", {})["starttls"] = True
+print(json.dumps(extra))' "${US_EXTRA:-{\}}")"
+bench_proxy us-tls "ldap://127.0.0.1:$P_SLAPD" "$P_UST" "$UST_EXTRA"
 UST_PID="$PROXY_PID"
 mkdir -p "$WORK/results"
 

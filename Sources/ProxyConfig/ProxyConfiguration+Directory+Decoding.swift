@@ -31,7 +31,7 @@ extension ProxyConfiguration.Directory {
                 ?? .seconds(5),
             quarantineInitial: initial,
             quarantineMax: maximum,
-            bindPoolSize: reader.integer("bind_pool_size", in: section, range: 1...256) ?? 8)
+            bindPoolSize: reader.integer("bind_pool_size", in: section, range: 1...256) ?? 32)
         directory.windows = decodeWindows(reader.section("windows", in: section), reader, baseDN: baseDN)
         (directory.referrals, directory.referralHosts) = decodeReferrals(section, reader)
         if bindType.queries == .windows {

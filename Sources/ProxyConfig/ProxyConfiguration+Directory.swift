@@ -29,7 +29,7 @@ extension ProxyConfiguration {
         public var quarantineInitial: Duration
         /// `directory.quarantine_max`: the longest quarantine. Default 60s.
         public var quarantineMax: Duration
-        /// `directory.bind_pool_size`: long-lived connections per server that carry users' binds. Default 8.
+        /// `directory.bind_pool_size`: long-lived connections per server that carry users' binds. Default 32.
         public var bindPoolSize: Int
         /// `directory.windows`: the `windows` bind type's realm, mechanism and credentials.
         public var windows: Windows = Windows()

@@ -44,7 +44,7 @@ public struct DirectorySettings: Sendable {
 
     public init(
         servers: [Server], queryBind: BindRequest?, timeouts: UpstreamConnection.Timeouts = .init(),
-        bindPoolSize: Int = 8, queryPoolSize: Int = 2, healthCheckInterval: TimeAmount = .seconds(5),
+        bindPoolSize: Int = 32, queryPoolSize: Int = 2, healthCheckInterval: TimeAmount = .seconds(5),
         quarantineInitial: TimeAmount = .seconds(1), quarantineMaximum: TimeAmount = .seconds(60),
         frameLimits: LDAPFrameLimits = LDAPFrameLimits()
     ) {

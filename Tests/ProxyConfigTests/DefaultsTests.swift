@@ -30,7 +30,7 @@ struct DefaultsTests {
         #expect(directory.healthCheckInterval == .seconds(5))
         #expect(directory.quarantineInitial == .seconds(1))
         #expect(directory.quarantineMax == .seconds(60))
-        #expect(directory.bindPoolSize == 8)
+        #expect(directory.bindPoolSize == 32)
 
         #expect(configuration.mfa.provider == .totp)
         #expect(configuration.mfa.otp == .afterDelimiter(","))
