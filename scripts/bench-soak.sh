@@ -3,7 +3,7 @@
 # (default 30), the proxy's resident size sampled every 10 s; prints the samples, the drift (mean of the last
 # minute against the mean of the second minute, after warm-up; target under 5 %) and the load's figures.
 # CPU-heavy for its whole length: run it only when the machine is not needed.
-# Usage: scripts/bench-soak.sh        Env: SOAK_MINUTES, CONCURRENCY (64), MAX_RATE (skip the probe), BIN, LOADGEN
+# Usage: scripts/bench-soak.sh        Env: SOAK_MINUTES, CONCURRENCY (64), MAX_RATE (skip the probe), GATED_USERS (80000), BIN, LOADGEN
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
@@ -20,7 +20,8 @@ trap cleanup EXIT
 
 bench_need_binaries
 echo "== $(date -u +%FT%TZ) load average $(load_average); $(nproc) cores" >&2
-"$REPO/scripts/slapd/gen-bench-data.sh" "$WORK/data" 40000 100 >&2
+GATED_USERS="${GATED_USERS:-80000}"
+"$REPO/scripts/slapd/gen-bench-data.sh" "$WORK/data" "$GATED_USERS" 100 >&2
 P_SLAPD=$(free_port); P_SLAPDS=$(free_port); P_US=$(free_port)
 bench_slapd main "$P_SLAPD" "$P_SLAPDS"
 bench_proxy us "ldap://127.0.0.1:$P_SLAPD" "$P_US"
@@ -33,8 +34,8 @@ if [[ -z "${MAX_RATE:-}" ]]; then
     MAX_RATE="$(jget "$WORK/max.json" bindsPerSecond)"
 fi
 RATE="$(python3 -c "print(round(float('$MAX_RATE') / 2))")"
-# 40,000 users allow 1,333 gated binds/s, each user once per 30 s step.
-RATE="$(python3 -c "print(min($RATE, 1300))")"
+# Each user binds at most once per 30 s step: GATED_USERS users allow GATED_USERS / 30 binds/s (less 3 %).
+RATE="$(python3 -c "print(min($RATE, int($GATED_USERS / 30 * 0.97)))")"
 echo "maximum $MAX_RATE binds/s; soaking at $RATE binds/s for $SOAK_MINUTES min" >&2
 sleep "$(python3 -c 'import time; print(30 - time.time() % 30 + 0.2)')"
 lg --url "ldap://127.0.0.1:$P_US" --users-file "$WORK/data/gated.tsv" --concurrency "$CONCURRENCY" --rate "$RATE" \

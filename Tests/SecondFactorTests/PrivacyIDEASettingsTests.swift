@@ -27,6 +27,14 @@ struct PrivacyIDEASettingsTests {
         #expect(throws: PrivacyIDEAError.self) { try PrivacyIDEAClientSetup.checkedBaseURL(input) }
     }
 
+    @Test("up to 64 checks travel at once, and a refused connection is not retried")
+    func connectionPool() throws {
+        let pool = try PrivacyIDEAClientSetup(settings: PrivacyIDEASettings(url: "http://127.0.0.1:1"))
+            .configuration.connectionPool
+        #expect(pool.concurrentHTTP1ConnectionsPerHostSoftLimit == 64)
+        #expect(!pool.retryConnectionEstablishment)
+    }
+
     @Test("a missing or empty CA file and non-positive durations are settings errors")
     func badSettings() async throws {
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("pi-empty-\(UUID()).pem")

@@ -27,7 +27,11 @@ struct PrivacyIDEAClientSetup {
         }
 
         let timeout = PrivacyIDEAHTTP.timeAmount(settings.requestTimeout)
-        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(55))
+        // async-http-client opens at most 8 connections per host by default and queues the rest: with a
+        // check taking 160-335 ms in privacyIDEA, that capped checks near 30/s, and 8 slow ones held every
+        // other bind (BENCHMARKS.md, "Memory"). Connections open only as checks need them.
+        var pool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(55), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.maximumConnections)
         // A refused connection or a failed handshake is an answer (privacyIDEA is unavailable); retrying
         // it until the connect timeout would only make the bind wait longer for the same outcome.
         pool.retryConnectionEstablishment = false
@@ -41,6 +45,9 @@ struct PrivacyIDEAClientSetup {
         configuration.httpVersion = .http1Only
         self.configuration = configuration
     }
+
+    /// The most HTTP connections to the privacyIDEA server at once (async-http-client's soft limit per host).
+    static let maximumConnections = 64
 
     /// `scheme://host[:port][/path]` with scheme `http` or `https`, no query, no fragment, no user info.
     static func checkedBaseURL(_ url: String) throws(PrivacyIDEAError) -> String {
