@@ -63,7 +63,7 @@ cert_ok() {
 
 # san_ok CERT: the SAN names this machine's current host name (it can change between machines).
 san_ok() {
-    openssl x509 -in "$1" -noout -ext subjectAltName 2>/dev/null | grep -q "DNS:${HOST}\(,\|\$\)"
+    openssl x509 -in "$1" -noout -ext subjectAltName 2>/dev/null | grep "DNS:${HOST}\(,\|\$\)" >/dev/null
 }
 
 make_ca() { # NAME CN

@@ -63,7 +63,7 @@ sync:
 YAML
 
 "$BIN" check-config -c "$RUN/proxy.yaml" >/dev/null
-if [ ! -s "$RUN/alice.secret" ] || ! "$BIN" users list -c "$RUN/proxy.yaml" | grep -q $'^alice\ttotp'; then
+if [ ! -s "$RUN/alice.secret" ] || ! "$BIN" users list -c "$RUN/proxy.yaml" | grep $'^alice\ttotp' >/dev/null; then
     python3 -c 'import base64, os; print(base64.b32encode(os.urandom(20)).decode())' >"$RUN/alice.secret"
     chmod 600 "$RUN/alice.secret"
     "$BIN" users enrol alice --secret "$(cat "$RUN/alice.secret")" -c "$RUN/proxy.yaml"

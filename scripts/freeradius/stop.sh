@@ -19,7 +19,7 @@ stop_pid() {
     local pid="$1"
     ours() {
         [[ -n "$pid" && "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == freeradius ]] &&
-            tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DIR/raddb"
+            tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$DIR/raddb" >/dev/null
     }
     ours || return 0
     kill -TERM "$pid" 2>/dev/null || true

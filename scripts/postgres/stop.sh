@@ -22,7 +22,7 @@ if [[ -s "$PIDFILE" ]]; then
     pid="$(head -n1 "$PIDFILE" | tr -dc '0-9')"
     ours() {
         [[ -n "$pid" && "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == postgres ]] &&
-            tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DATA"
+            tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$DATA" >/dev/null
     }
     AS=()
     [[ "$(id -u)" == 0 ]] && AS=(runuser -u postgres --)

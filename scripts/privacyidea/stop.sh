@@ -19,7 +19,7 @@ pid="$(cat "$PIDFILE")"
     exit 0
 }
 # Only a process that is our pi-manage (not a recycled pid).
-if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'pi-manage'; then
+if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep 'pi-manage' >/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do
         kill -0 "$pid" 2>/dev/null || break

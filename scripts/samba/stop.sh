@@ -29,7 +29,7 @@ ours() {
     [[ "$(readlink "/proc/$pid/exe" 2>/dev/null || true)" == */samba ]] || return 1
     [[ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" == "$pid" ]] || return 1
     [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" != Z* ]] || return 1
-    ls -l "/proc/$pid/fd" 2>/dev/null | grep -qF -- "$DIR/" || return 1
+    ls -l "/proc/$pid/fd" 2>/dev/null | grep -F -- "$DIR/" >/dev/null || return 1
 }
 group_alive() {
     local p

@@ -18,7 +18,7 @@ PIDFILE="$DIR/slapd.pid"
 pid="$(tr -dc '0-9' <"$PIDFILE")"
 ours() {
     [[ -n "$pid" && "$(cat "/proc/$pid/comm" 2>/dev/null || true)" == slapd ]] &&
-        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DIR/slapd.d"
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$DIR/slapd.d" >/dev/null
 }
 if ours; then
     kill -TERM "$pid" 2>/dev/null || true
