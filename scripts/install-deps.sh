@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up of what the tests and the development scripts need on Debian 12:
 #   - Debian packages: slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils
-#     (and the rest of PKGS below), postgresql-15 among them: the tests start their own servers with
+#     (and the rest of PKGS below: zbar-tools is the real QR scanner of QRCodeTests), postgresql-15 among them: the tests start their own servers with
 #     scripts/postgres/start.sh; the packaged cluster is not started (policy-rc.d blocks it)
 #   - a Python venv at $REPO/.venv with ldap3, pytest and pyyaml (the deploy checks read YAML)
 #   - a second venv at $REPO/.venv-privacyidea with privacyIDEA (a real MFA server for the tests)
@@ -17,7 +17,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${VENV:-$REPO/.venv}"
 VENV_PI="${VENV_PI:-$REPO/.venv-privacyidea}"
-PKGS=(slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils samba samba-ad-dc winbind krb5-user libsasl2-modules-gssapi-mit gss-ntlmssp libkrb5-dev postgresql-15)
+PKGS=(slapd ldap-utils libsqlite3-dev python3-venv openssl freeradius freeradius-utils samba samba-ad-dc winbind krb5-user libsasl2-modules-gssapi-mit gss-ntlmssp libkrb5-dev postgresql-15 zbar-tools)
 PIP_PKGS=("ldap3==2.9.1" "pytest" "pyyaml")
 
 die() {
